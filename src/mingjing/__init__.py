@@ -1,0 +1,1 @@
+"""明镜 Mingjing: the record-and-report platform behind the three regulations."""

@@ -1,0 +1,26 @@
+from django import forms
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label="用户名", max_length=150)
+    password = forms.CharField(label="密码", widget=forms.PasswordInput, max_length=256)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update(autocomplete="username", autofocus=True)
+        self.fields["password"].widget.attrs.update(autocomplete="current-password")
+
+
+class TotpForm(forms.Form):
+    code = forms.CharField(
+        label="动态口令",
+        max_length=8,
+        help_text="打开身份验证器应用，输入当前显示的 6 位数字。",
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
+    )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label="用途", max_length=50, help_text="例如：案件管理系统对接")

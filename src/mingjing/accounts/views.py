@@ -1,0 +1,123 @@
+import segno
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from mingjing.accounts import services
+from mingjing.accounts.forms import ApiTokenForm, LoginForm, TotpForm
+from mingjing.accounts.middleware import SESSION_KEY
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return "/"
+
+
+@sensitive_post_parameters("password")
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = services.login_attempt(
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+            request=request,
+        )
+        if result.user is not None:
+            login(request, result.user)
+            return redirect(_next_url(request))
+        form.add_error(None, result.error)
+    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, "您已安全退出。")
+    return redirect("accounts:login")
+
+
+@login_required
+def totp_verify(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_totp:
+        return redirect("accounts:totp_enrol")
+    form = TotpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.totp_verify(user=request.user, code=form.cleaned_data["code"]):
+            request.session[SESSION_KEY] = True
+            request.session.cycle_key()
+            return redirect(_next_url(request))
+        form.add_error("code", "动态口令不正确或已使用过，请输入验证器上新的 6 位数字。")
+    return render(request, "accounts/totp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
+def totp_enrol(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.has_totp and not request.session.get(SESSION_KEY):
+        return redirect("accounts:totp_verify")
+    form = TotpForm(request.POST or None)
+    if request.method == "POST" and user.totp_secret and not user.has_totp and form.is_valid():
+        if services.totp_verify(user=user, code=form.cleaned_data["code"]):
+            request.session[SESSION_KEY] = True
+            messages.success(request, "动态口令已启用。以后登录时需要输入验证器上的 6 位数字。")
+            return redirect(_next_url(request))
+        form.add_error("code", "动态口令不正确，请确认手机时间准确后重新输入。")
+    context = {"form": form, "enrolled": user.has_totp, "next": _next_url(request)}
+    if not user.has_totp:
+        if not user.totp_secret or request.method == "GET":
+            services.totp_begin_enrolment(user=user)
+        qr = segno.make(services.totp_provisioning_uri(user), error="m")
+        context.update(secret=user.totp_secret, qr_svg=qr.svg_inline(scale=4, omitsize=True))
+    return render(request, "accounts/totp_enrol.html", context)
+
+
+@login_required
+def security(request: HttpRequest) -> HttpResponse:
+    context = {
+        "tokens": request.user.api_tokens.filter(revoked_at=None),
+        "token_form": ApiTokenForm(),
+        "new_token": request.session.pop("mingjing_new_token", None),
+    }
+    return render(request, "accounts/security.html", context)
+
+
+@login_required
+@sensitive_post_parameters()
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        messages.success(request, "密码已修改。")
+        return redirect("accounts:security")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写令牌用途（不超过 50 字）。")
+        return redirect("accounts:security")
+    _, secret = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+    request.session["mingjing_new_token"] = secret
+    return redirect("accounts:security")
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    if services.api_token_revoke(user=request.user, token_id=token_id):
+        messages.success(request, "令牌已撤销。")
+    else:
+        messages.error(request, "该令牌不存在或已撤销。")
+    return redirect("accounts:security")

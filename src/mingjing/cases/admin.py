@@ -1,0 +1,22 @@
+from django.contrib import admin
+
+from mingjing.cases.models import Assignment, Case, Participant
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    extra = 0
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+    raw_id_fields = ["person"]
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ["number", "cause", "department", "filed_on", "stage"]
+    list_filter = ["court", "stage", "kind"]
+    search_fields = ["number"]
+    inlines = [ParticipantInline, AssignmentInline]

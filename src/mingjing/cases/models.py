@@ -1,0 +1,103 @@
+from django.db import models
+
+from mingjing.org.models import Court, Department, Person
+
+
+class CaseStage(models.TextChoices):
+    FILED = "filed", "已立案"
+    TRIAL = "trial", "审理中"
+    CLOSED = "closed", "已结案"
+    ARCHIVED = "archived", "已归档"
+
+
+class Case(models.Model):
+    court = models.ForeignKey(Court, verbose_name="法院", on_delete=models.PROTECT, related_name="cases")
+    number = models.CharField("案号", max_length=60)
+    year = models.PositiveSmallIntegerField("年度")
+    kind = models.CharField("案件类型", max_length=20, help_text="如 民初、刑终、执")
+    cause = models.CharField("案由", max_length=100, blank=True)
+    department = models.ForeignKey(
+        Department,
+        verbose_name="承办部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    filed_on = models.DateField("立案日期", null=True, blank=True)
+    closed_on = models.DateField("结案日期", null=True, blank=True)
+    stage = models.CharField("阶段", max_length=20, choices=CaseStage.choices, default=CaseStage.FILED)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "案件"
+        verbose_name_plural = "案件"
+        ordering = ["-year", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["court", "number"], name="case_number_per_court"),
+        ]
+        indexes = [models.Index(fields=["court", "department", "stage"], name="case_dept_stage_idx")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ParticipantRole(models.TextChoices):
+    PLAINTIFF = "plaintiff", "原告"
+    DEFENDANT = "defendant", "被告"
+    THIRD_PARTY = "third_party", "第三人"
+    APPLICANT = "applicant", "申请人"
+    RESPONDENT = "respondent", "被申请人"
+    APPELLANT = "appellant", "上诉人"
+    APPELLEE = "appellee", "被上诉人"
+    PROSECUTOR = "prosecutor", "公诉机关"
+    ACCUSED = "accused", "被告人"
+    VICTIM = "victim", "被害人"
+    AGENT = "agent", "委托诉讼代理人"
+    LAWYER = "lawyer", "律师"
+    DEFENDER = "defender", "辩护人"
+    OTHER = "other", "其他"
+
+
+class Participant(models.Model):
+    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.CASCADE, related_name="participants")
+    role = models.CharField("诉讼地位", max_length=20, choices=ParticipantRole.choices)
+    name = models.CharField("姓名/名称", max_length=100)
+    law_firm = models.CharField("律师事务所/单位", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "诉讼参与人"
+        verbose_name_plural = "诉讼参与人"
+        constraints = [
+            models.UniqueConstraint(fields=["case", "role", "name"], name="participant_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.name}"
+
+
+class AssignmentRole(models.TextChoices):
+    PRESIDING = "presiding", "审判长"
+    JUDGE = "judge", "承办法官"
+    MEMBER = "member", "合议庭成员"
+    ASSISTANT = "assistant", "法官助理"
+    CLERK = "clerk", "书记员"
+
+
+class Assignment(models.Model):
+    """A staff member's role on a case; each assigned handler owes a declaration (一案一表)."""
+
+    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.CASCADE, related_name="assignments")
+    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField("办案角色", max_length=20, choices=AssignmentRole.choices)
+    assigned_on = models.DateField("分配日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "办案人员"
+        verbose_name_plural = "办案人员"
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person", "role"], name="assignment_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.get_role_display()} {self.person.name}"

@@ -1,0 +1,25 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from mingjing.cases import selectors
+from mingjing.security import policy
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    if not policy.may_look_up_cases(request.actor):
+        raise PermissionDenied("您的角色无权查询案件。")
+    query = request.GET.get("q", "").strip()[:60]
+    mine = request.GET.get("mine") == "1"
+    cases = selectors.search_cases(request.actor, query, mine=mine)
+    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    return render(request, "cases/search.html", {"page": page, "q": query, "mine": mine})
+
+
+@login_required
+def detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = selectors.case_for(request.actor, case_id)
+    return render(request, "cases/detail.html", {"case": case})

@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from mingjing.org.models import Court, Department, Person, RoleAssignment
+
+
+@admin.register(Court)
+class CourtAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "parent"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "court", "is_active"]
+    list_filter = ["court", "is_active"]
+    search_fields = ["code", "name"]
+
+
+class RoleInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["staff_no", "name", "department", "position", "is_leader", "status"]
+    list_filter = ["court", "status", "is_leader", "department"]
+    search_fields = ["staff_no", "name"]
+    filter_horizontal = ["oversees"]
+    raw_id_fields = ["user"]
+    inlines = [RoleInline]

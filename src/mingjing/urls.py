@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("mingjing.web.urls")),
+    path("accounts/", include("mingjing.accounts.urls")),
+    path("cases/", include("mingjing.cases.urls")),
+    path("api/v1/", include("mingjing.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,34 @@
+"""The navigation each role sees. Entries are shown only when the policy allows the page."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from mingjing.security import policy
+from mingjing.security.actor import Actor
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+def _entries(actor: Actor) -> list[tuple[str, str]]:
+    entries = [("我的待办", "web:home")]
+    if policy.may_look_up_cases(actor):
+        entries.append(("案件查询", "cases:search"))
+    if policy.may_administer(actor):
+        entries.append(("系统管理", "admin:index"))
+    entries.append(("账号安全", "accounts:security"))
+    return entries
+
+
+def menu_for(actor: Actor, path: str) -> list[NavItem]:
+    items = []
+    for label, name in _entries(actor):
+        url = reverse(name)
+        active = path == url if url == "/" else path.startswith(url)
+        items.append(NavItem(label=label, url=url, active=active))
+    return items

@@ -1,0 +1,129 @@
+"""The cast: one user per role in the court under test, an outsider, and a user of another court.
+
+Court A (豫9001) has the departments 民一庭 (civil) and 刑事审判庭 (criminal); its parent is the
+higher court H (豫90), whose supervisor oversees it. Court B (豫9002) is another court.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+
+from mingjing.accounts.middleware import SESSION_KEY
+from mingjing.accounts.models import User
+from mingjing.cases.models import Assignment, AssignmentRole, Case, Participant, ParticipantRole
+from mingjing.org.models import Court, Department, Person, RoleAssignment
+from mingjing.org.roles import Role
+
+PASSWORD = "correct-horse-battery-staple"
+
+# username -> (court key, department key, roles)
+CAST_SPEC = {
+    "staff": ("a", "civil", [Role.STAFF]),
+    "staff2": ("a", "civil", [Role.STAFF]),
+    "head": ("a", "civil", [Role.STAFF, Role.DEPT_HEAD]),
+    "deptadmin": ("a", "civil", [Role.STAFF, Role.DEPT_ADMIN]),
+    "leader": ("a", None, [Role.STAFF, Role.LEADER]),
+    "custodian": ("a", "office", [Role.STAFF, Role.CUSTODIAN]),
+    "inspector": ("a", "office", [Role.STAFF, Role.INSPECTOR]),
+    "approver": ("a", None, [Role.STAFF, Role.APPROVER]),
+    "personnel": ("a", "politics", [Role.STAFF, Role.PERSONNEL]),
+    "supervisor": ("h", None, [Role.SUPERVISOR]),
+    "sysadmin": ("a", "office", [Role.SYSADMIN]),
+    "outsider": ("a", "civil", []),
+    "other_court": ("b", "civil_b", [Role.STAFF, Role.DEPT_HEAD]),
+}
+ROLE_USERS = [name for name in CAST_SPEC]
+
+
+@dataclass
+class Cast:
+    courts: dict
+    departments: dict
+    users: dict
+    people: dict
+    case: Case
+    other_case: Case
+
+    def __getattr__(self, name):
+        users = self.__dict__.get("users", {})
+        if name in users:
+            return users[name]
+        raise AttributeError(name)
+
+
+def _courts() -> dict:
+    higher = Court.objects.create(code="豫90", name="济源中级人民法院（测试）", short_name="中院")
+    court_a = Court.objects.create(code="豫9001", name="济源市人民法院（测试）", short_name="A院", parent=higher)
+    court_b = Court.objects.create(code="豫9002", name="邻县人民法院（测试）", short_name="B院", parent=higher)
+    return {"h": higher, "a": court_a, "b": court_b}
+
+
+def _departments(courts: dict) -> dict:
+    spec = {
+        "civil": ("a", "MY1", "民事审判第一庭"),
+        "criminal": ("a", "XS", "刑事审判庭"),
+        "office": ("a", "ZH", "综合办公室（督察室）"),
+        "politics": ("a", "ZZ", "政治部"),
+        "civil_b": ("b", "MY1", "民事审判第一庭"),
+    }
+    return {
+        key: Department.objects.create(court=courts[c], code=code, name=name)
+        for key, (c, code, name) in spec.items()
+    }
+
+
+def _person(index: int, username: str, court, department, roles) -> Person:
+    user = User.objects.create_user(username=username, password=PASSWORD, is_staff=username == "sysadmin")
+    person = Person.objects.create(
+        court=court,
+        staff_no=f"T{index:04d}",
+        name=f"测试{username}",
+        department=department,
+        is_leader=Role.LEADER in roles or Role.APPROVER in roles,
+        user=user,
+    )
+    for role in roles:
+        RoleAssignment.objects.create(person=person, court=court, role=role)
+    return person
+
+
+def _case(court, department, number: str, handler: Person | None) -> Case:
+    case = Case.objects.create(
+        court=court, number=number, year=2026, kind="民初", cause="民间借贷纠纷",
+        department=department, filed_on=date(2026, 3, 2),
+    )
+    Participant.objects.create(case=case, role=ParticipantRole.PLAINTIFF, name="张某")
+    Participant.objects.create(case=case, role=ParticipantRole.LAWYER, name="李律师", law_firm="某某律师事务所")
+    if handler:
+        Assignment.objects.create(case=case, person=handler, role=AssignmentRole.JUDGE)
+    return case
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    courts = _courts()
+    departments = _departments(courts)
+    people = {}
+    for index, (username, (court_key, dept_key, roles)) in enumerate(CAST_SPEC.items(), 1):
+        department = departments[dept_key] if dept_key else None
+        people[username] = _person(index, username, courts[court_key], department, roles)
+    people["leader"].oversees.add(departments["civil"])
+    case = _case(courts["a"], departments["civil"], "（2026）豫9001民初123号", people["staff"])
+    other = _case(courts["b"], departments["civil_b"], "（2026）豫9002民初7号", people["other_court"])
+    users = {name: person.user for name, person in people.items()}
+    return Cast(courts, departments, users, people, case, other)
+
+
+def login_as(client, user):
+    """Log in as `user`, with the second factor already passed for roles that need it."""
+    client.force_login(user)
+    session = client.session
+    session[SESSION_KEY] = True
+    session.save()
+    return client
+
+
+@pytest.fixture
+def login(client):
+    return lambda user: login_as(client, user)
