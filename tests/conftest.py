@@ -54,8 +54,12 @@ class Cast:
 
 def _courts() -> dict:
     higher = Court.objects.create(code="豫90", name="济源中级人民法院（测试）", short_name="中院")
-    court_a = Court.objects.create(code="豫9001", name="济源市人民法院（测试）", short_name="A院", parent=higher)
-    court_b = Court.objects.create(code="豫9002", name="邻县人民法院（测试）", short_name="B院", parent=higher)
+    court_a = Court.objects.create(
+        code="豫9001", name="济源市人民法院（测试）", short_name="A院", parent=higher
+    )
+    court_b = Court.objects.create(
+        code="豫9002", name="邻县人民法院（测试）", short_name="B院", parent=higher
+    )
     return {"h": higher, "a": court_a, "b": court_b}
 
 
@@ -74,7 +78,9 @@ def _departments(courts: dict) -> dict:
 
 
 def _person(index: int, username: str, court, department, roles) -> Person:
-    user = User.objects.create_user(username=username, password=PASSWORD, is_staff=username == "sysadmin")
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, is_staff=username == "sysadmin"
+    )
     person = Person.objects.create(
         court=court,
         staff_no=f"T{index:04d}",
@@ -90,11 +96,18 @@ def _person(index: int, username: str, court, department, roles) -> Person:
 
 def _case(court, department, number: str, handler: Person | None) -> Case:
     case = Case.objects.create(
-        court=court, number=number, year=2026, kind="民初", cause="民间借贷纠纷",
-        department=department, filed_on=date(2026, 3, 2),
+        court=court,
+        number=number,
+        year=2026,
+        kind="民初",
+        cause="民间借贷纠纷",
+        department=department,
+        filed_on=date(2026, 3, 2),
     )
     Participant.objects.create(case=case, role=ParticipantRole.PLAINTIFF, name="张某")
-    Participant.objects.create(case=case, role=ParticipantRole.LAWYER, name="李律师", law_firm="某某律师事务所")
+    Participant.objects.create(
+        case=case, role=ParticipantRole.LAWYER, name="李律师", law_firm="某某律师事务所"
+    )
     if handler:
         Assignment.objects.create(case=case, person=handler, role=AssignmentRole.JUDGE)
     return case
@@ -110,7 +123,9 @@ def cast(db) -> Cast:
         people[username] = _person(index, username, courts[court_key], department, roles)
     people["leader"].oversees.add(departments["civil"])
     case = _case(courts["a"], departments["civil"], "（2026）豫9001民初123号", people["staff"])
-    other = _case(courts["b"], departments["civil_b"], "（2026）豫9002民初7号", people["other_court"])
+    other = _case(
+        courts["b"], departments["civil_b"], "（2026）豫9002民初7号", people["other_court"]
+    )
     users = {name: person.user for name, person in people.items()}
     return Cast(courts, departments, users, people, case, other)
 

@@ -46,7 +46,9 @@ def database_from_url(url: str) -> dict:
     """Django DATABASES entry for a `postgresql://user:pass@host:port/name` URL."""
     parsed = urlparse(url)
     if parsed.scheme not in {"postgres", "postgresql"}:
-        raise ImproperlyConfigured(f"MINGJING_DATABASE_URL 仅支持 postgresql://, 现为 {parsed.scheme}")
+        raise ImproperlyConfigured(
+            f"MINGJING_DATABASE_URL 仅支持 postgresql://, 现为 {parsed.scheme}"
+        )
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": unquote(parsed.path.lstrip("/")),

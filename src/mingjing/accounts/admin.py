@@ -26,7 +26,10 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("状态", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
-        ("安全", {"fields": ("failed_login_count", "locked_until", "totp_confirmed_at", "last_login")}),
+        (
+            "安全",
+            {"fields": ("failed_login_count", "locked_until", "totp_confirmed_at", "last_login")},
+        ),
     )
     actions = ["unlock", "reset_totp"]
 

@@ -23,7 +23,9 @@ class User(AbstractUser):
 class ApiToken(models.Model):
     """A personal API token. Only its SHA-256 digest is stored; the secret is shown once."""
 
-    user = models.ForeignKey(User, verbose_name="账号", on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name="账号", on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField("用途", max_length=50)
     prefix = models.CharField("前缀", max_length=12, db_index=True)
     digest = models.CharField("摘要", max_length=64, unique=True)

@@ -9,7 +9,9 @@ from mingjing.security.actor import actor_for
 
 
 def error(status: int, message: str, **extra) -> JsonResponse:
-    return JsonResponse({"error": message, **extra}, status=status, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {"error": message, **extra}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def ok(data, status: int = 200) -> JsonResponse:

@@ -20,7 +20,11 @@ _CASE_SUMMARY = {
         "department": {**_NSTR, "description": "承办部门"},
         "filed_on": {**_NDATE, "description": "立案日期"},
         "closed_on": {**_NDATE, "description": "结案日期"},
-        "stage": {"type": "string", "enum": ["filed", "trial", "closed", "archived"], "description": "阶段"},
+        "stage": {
+            "type": "string",
+            "enum": ["filed", "trial", "closed", "archived"],
+            "description": "阶段",
+        },
     },
 }
 
@@ -97,7 +101,10 @@ def _paths() -> dict:
                                 "properties": {
                                     "username": {**_STR, "description": "用户名"},
                                     "password": {**_STR, "description": "密码"},
-                                    "otp": {**_STR, "description": "动态口令（须二次验证的角色必填）"},
+                                    "otp": {
+                                        **_STR,
+                                        "description": "动态口令（须二次验证的角色必填）",
+                                    },
                                     "name": {**_STR, "description": "令牌用途"},
                                 },
                             }
@@ -113,7 +120,11 @@ def _paths() -> dict:
                                     "type": "object",
                                     "properties": {
                                         "token": {**_STR, "description": "Bearer 令牌"},
-                                        "expires_at": {**_STR, "format": "date-time", "description": "过期时间"},
+                                        "expires_at": {
+                                            **_STR,
+                                            "format": "date-time",
+                                            "description": "过期时间",
+                                        },
                                     },
                                 }
                             }
@@ -125,13 +136,24 @@ def _paths() -> dict:
             }
         },
         "/api/v1/me": {
-            "get": {"summary": "当前账号", "responses": {"200": {"description": "账号信息", "content": _json("Me")}, **_ERRORS}}
+            "get": {
+                "summary": "当前账号",
+                "responses": {
+                    "200": {"description": "账号信息", "content": _json("Me")},
+                    **_ERRORS,
+                },
+            }
         },
         "/api/v1/cases": {
             "get": {
                 "summary": "按案号查询案件",
                 "parameters": [
-                    {"name": "number", "in": "query", "schema": _STR, "description": "案号或其一部分"}
+                    {
+                        "name": "number",
+                        "in": "query",
+                        "schema": _STR,
+                        "description": "案号或其一部分",
+                    }
                 ],
                 "responses": {
                     "200": {
@@ -157,7 +179,14 @@ def _paths() -> dict:
         "/api/v1/cases/{case_id}": {
             "get": {
                 "summary": "案件详情",
-                "parameters": [{"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "parameters": [
+                    {
+                        "name": "case_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer"},
+                    }
+                ],
                 "responses": {
                     "200": {"description": "案件", "content": _json("CaseDetail")},
                     "404": {"description": "不存在或不在本院", "content": _json("Error")},

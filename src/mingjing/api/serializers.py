@@ -36,7 +36,8 @@ def case_detail(case: Case) -> dict:
     return {
         **case_summary(case),
         "participants": [
-            {"role": p.role, "name": p.name, "law_firm": p.law_firm} for p in case.participants.all()
+            {"role": p.role, "name": p.name, "law_firm": p.law_firm}
+            for p in case.participants.all()
         ],
         "assignments": [
             {"role": a.role, "person": a.person.name, "staff_no": a.person.staff_no}

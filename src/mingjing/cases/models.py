@@ -11,7 +11,9 @@ class CaseStage(models.TextChoices):
 
 
 class Case(models.Model):
-    court = models.ForeignKey(Court, verbose_name="法院", on_delete=models.PROTECT, related_name="cases")
+    court = models.ForeignKey(
+        Court, verbose_name="法院", on_delete=models.PROTECT, related_name="cases"
+    )
     number = models.CharField("案号", max_length=60)
     year = models.PositiveSmallIntegerField("年度")
     kind = models.CharField("案件类型", max_length=20, help_text="如 民初、刑终、执")
@@ -26,7 +28,9 @@ class Case(models.Model):
     )
     filed_on = models.DateField("立案日期", null=True, blank=True)
     closed_on = models.DateField("结案日期", null=True, blank=True)
-    stage = models.CharField("阶段", max_length=20, choices=CaseStage.choices, default=CaseStage.FILED)
+    stage = models.CharField(
+        "阶段", max_length=20, choices=CaseStage.choices, default=CaseStage.FILED
+    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -36,7 +40,9 @@ class Case(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["court", "number"], name="case_number_per_court"),
         ]
-        indexes = [models.Index(fields=["court", "department", "stage"], name="case_dept_stage_idx")]
+        indexes = [
+            models.Index(fields=["court", "department", "stage"], name="case_dept_stage_idx")
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -60,7 +66,9 @@ class ParticipantRole(models.TextChoices):
 
 
 class Participant(models.Model):
-    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.CASCADE, related_name="participants")
+    case = models.ForeignKey(
+        Case, verbose_name="案件", on_delete=models.CASCADE, related_name="participants"
+    )
     role = models.CharField("诉讼地位", max_length=20, choices=ParticipantRole.choices)
     name = models.CharField("姓名/名称", max_length=100)
     law_firm = models.CharField("律师事务所/单位", max_length=100, blank=True)
@@ -87,8 +95,12 @@ class AssignmentRole(models.TextChoices):
 class Assignment(models.Model):
     """A staff member's role on a case; each assigned handler owes a declaration (一案一表)."""
 
-    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.CASCADE, related_name="assignments")
-    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.PROTECT, related_name="assignments")
+    case = models.ForeignKey(
+        Case, verbose_name="案件", on_delete=models.CASCADE, related_name="assignments"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name="人员", on_delete=models.PROTECT, related_name="assignments"
+    )
     role = models.CharField("办案角色", max_length=20, choices=AssignmentRole.choices)
     assigned_on = models.DateField("分配日期", null=True, blank=True)
 

@@ -33,8 +33,10 @@ def cases_handled_by(actor: Actor) -> QuerySet[Case]:
 def case_for(actor: Actor, case_id: int) -> Case:
     """The case, fetched and authorized in one step; 404 when he may not see it."""
     try:
-        return visible_cases(actor).prefetch_related("participants", "assignments__person").get(
-            pk=case_id
+        return (
+            visible_cases(actor)
+            .prefetch_related("participants", "assignments__person")
+            .get(pk=case_id)
         )
     except Case.DoesNotExist as exc:
         raise Http404("案件不存在") from exc

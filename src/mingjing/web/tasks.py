@@ -1,4 +1,4 @@
-""""My tasks": what each role must do now. Later issues add tasks; each says why it is there."""
+""" "My tasks": what each role must do now. Later issues add tasks; each says why it is there."""
 
 from dataclasses import dataclass
 
