@@ -123,12 +123,14 @@ CSRF_COOKIE_SAMESITE = "Lax"
 _secure_default = not (DEBUG or TESTING)
 SESSION_COOKIE_SECURE = env_bool("MINGJING_SECURE_COOKIES", _secure_default)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_SSL_REDIRECT = env_bool("MINGJING_SSL_REDIRECT", False)
+SECURE_SSL_REDIRECT = env_bool("MINGJING_SSL_REDIRECT", _secure_default)
 SECURE_HSTS_SECONDS = env_int("MINGJING_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# An intranet has no public preload list and its subdomains are not ours to promise for.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 if env_bool("MINGJING_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
