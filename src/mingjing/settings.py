@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "mingjing.org",
     "mingjing.cases",
     "mingjing.security",
+    "mingjing.records",
+    "mingjing.oversight",
     "mingjing.web",
     "mingjing.api",
 ]
