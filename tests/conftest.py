@@ -142,3 +142,60 @@ def login_as(client, user):
 @pytest.fixture
 def login(client):
     return lambda user: login_as(client, user)
+
+
+@dataclass
+class Records:
+    own: object  # staff's submitted record about cast.case
+    names_head: object  # staff2's submitted record whose subject is the department head
+    draft: object  # staff's draft
+    office: object  # custodian's own record, in another department
+    other_court: object  # a record of court B
+
+
+SECRET_SUBJECT = "欧阳明镜"
+SECRET_CONTENT = "请托关照（2026）豫9001民初123号，许诺事后重谢"
+
+
+def make_record(person, *, submit=True, subject_person=None, name=SECRET_SUBJECT, case=None):
+    """A record through the real services (sealed, audited, receipted)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mingjing.records.services import RecordInput, record_save_draft, record_submit
+    from mingjing.security.actor import actor_for
+
+    actor = actor_for(person.user)
+    data = RecordInput(
+        category="leader_interference",
+        behaviour="plea",
+        manner="phone",
+        subject_kind="internal_staff" if subject_person else "external_cadre",
+        occurred_at=timezone.now() - timedelta(days=1),
+        subject_name=name if not subject_person else "",
+        subject_unit="某区某局",
+        subject_position="副局长",
+        subject_contact="13912345678",
+        subject_person_id=subject_person.id if subject_person else None,
+        place="办公室",
+        content=SECRET_CONTENT,
+        handling="当场拒绝并如实记录",
+    )
+    record = record_save_draft(actor=actor, data=data)
+    if case is not None:
+        record.cases.add(case)
+    if submit:
+        record, _ = record_submit(actor=actor, record=record)
+    return record
+
+
+@pytest.fixture
+def records(cast) -> Records:
+    return Records(
+        own=make_record(cast.people["staff"], case=cast.case),
+        names_head=make_record(cast.people["staff2"], subject_person=cast.people["head"]),
+        draft=make_record(cast.people["staff"], submit=False),
+        office=make_record(cast.people["custodian"]),
+        other_court=make_record(cast.people["other_court"]),
+    )

@@ -5,7 +5,14 @@ urlpatterns = [
     path("", include("mingjing.web.urls")),
     path("accounts/", include("mingjing.accounts.urls")),
     path("cases/", include("mingjing.cases.urls")),
+    path("records/", include("mingjing.records.urls")),
+    path("oversight/", include("mingjing.oversight.urls")),
+    path("security/", include("mingjing.security.urls")),
     path("api/v1/", include("mingjing.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "mingjing.web.views.forbidden"
+handler404 = "mingjing.web.views.not_found"
+handler500 = "mingjing.web.views.server_error"

@@ -1,5 +1,10 @@
 from django.contrib import admin, messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from mingjing.accounts import services
 from mingjing.accounts.models import User
@@ -12,7 +17,22 @@ def _admin_may_enter(request) -> bool:
     return user.is_active and user.is_staff and policy.may_administer(request.actor)
 
 
+def _admin_login(request, extra_context=None):
+    """The admin has no password form of its own.
+
+    Django's would log in past the lockout counter; everyone signs in through
+    `accounts:login`, which counts failures and leads on to the second factor.
+    """
+    if not request.user.is_authenticated:
+        target = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
+        return redirect_to_login(target, login_url=reverse("accounts:login"))
+    if _admin_may_enter(request):
+        return redirect("admin:index")
+    raise PermissionDenied("您的角色无权进入系统管理。")
+
+
 admin.site.has_permission = _admin_may_enter
+admin.site.login = _admin_login
 admin.site.site_header = "明镜 系统管理"
 admin.site.site_title = "明镜 系统管理"
 admin.site.index_title = "账号、组织与设置"

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -25,7 +27,8 @@ class SecondFactorMiddleware:
         if self._must_stop(request):
             user = request.user
             target = "accounts:totp_verify" if user.has_totp else "accounts:totp_enrol"
-            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse(target)}?{query}")
         return self.get_response(request)
 
     def _must_stop(self, request) -> bool:

@@ -27,37 +27,62 @@ def _locked_message(user: User) -> str:
     return f"登录失败次数过多，账号已锁定至 {until}。如需提前解锁，请联系系统管理员。"
 
 
+def _bad_credentials_message() -> str:
+    # One message whether or not the account exists, so that failures reveal no usernames.
+    return (
+        f"用户名或密码不正确。连续失败 {settings.MINGJING_LOCKOUT_ATTEMPTS} 次，"
+        f"账号将被锁定 {settings.MINGJING_LOCKOUT_MINUTES} 分钟。"
+    )
+
+
+def _is_locked(user: User) -> bool:
+    return bool(user.locked_until and user.locked_until > timezone.now())
+
+
+def account_lock_message(user: User) -> str | None:
+    """The lockout message while the account is locked, else None."""
+    user.refresh_from_db(fields=["locked_until"])
+    return _locked_message(user) if _is_locked(user) else None
+
+
 def login_attempt(*, username: str, password: str, request=None) -> LoginResult:
-    """Check a password, counting failures; lock the account after too many in a row."""
+    """Check a password, counting failures; lock the account after too many in a row.
+
+    For an account with a second factor the count is reset only once the code is right too
+    (`totp_verify`), so that alternating a good password with guessed codes never resets it.
+    """
     with transaction.atomic():
         user = User.objects.select_for_update().filter(username=username).first()
-        if user and user.locked_until and user.locked_until > timezone.now():
+        if user and _is_locked(user):
             return LoginResult(None, _locked_message(user))
         authenticated = authenticate(request, username=username, password=password)
         if authenticated is not None:
-            User.objects.filter(pk=authenticated.pk).update(failed_login_count=0, locked_until=None)
+            if not authenticated.has_totp:
+                _reset_failures(authenticated)
             return LoginResult(authenticated)
         if user is None:
-            return LoginResult(None, "用户名或密码不正确。")
+            return LoginResult(None, _bad_credentials_message())
         return LoginResult(None, _record_failure(user))
+
+
+def _reset_failures(user: User) -> None:
+    User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
 
 
 def _record_failure(user: User) -> str:
     user.failed_login_count += 1
-    limit = settings.MINGJING_LOCKOUT_ATTEMPTS
-    if user.failed_login_count >= limit:
+    if user.failed_login_count >= settings.MINGJING_LOCKOUT_ATTEMPTS:
         user.locked_until = timezone.now() + timedelta(minutes=settings.MINGJING_LOCKOUT_MINUTES)
         user.failed_login_count = 0
         user.save(update_fields=["failed_login_count", "locked_until"])
         return _locked_message(user)
     user.save(update_fields=["failed_login_count"])
-    left = limit - user.failed_login_count
-    return f"用户名或密码不正确。再失败 {left} 次账号将被锁定。"
+    return _bad_credentials_message()
 
 
 def account_unlock(*, actor, user: User) -> None:
     """A sysadmin lifts a lockout."""
-    User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+    _reset_failures(user)
 
 
 def totp_begin_enrolment(*, user: User) -> str:
@@ -89,21 +114,30 @@ def _matching_step(secret: str, code: str) -> int | None:
 
 
 def totp_verify(*, user: User, code: str) -> bool:
-    """True for a valid, unused code; a code is never accepted twice (replay)."""
+    """True for a valid, unused code; a code is never accepted twice (replay).
+
+    Once the factor is enrolled, a wrong code counts as a failed login: without that, a
+    stolen password would allow guessing the six digits without limit.
+    """
     if not user.totp_secret:
         return False
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
+        if _is_locked(locked):
+            return False
         step = _matching_step(locked.totp_secret, code)
         if step is None or step <= locked.totp_last_step:
+            if locked.totp_confirmed_at is not None:
+                _record_failure(locked)
             return False
         locked.totp_last_step = step
-        fields = ["totp_last_step"]
+        locked.failed_login_count = 0
+        fields = ["totp_last_step", "failed_login_count"]
         if locked.totp_confirmed_at is None:
             locked.totp_confirmed_at = timezone.now()
             fields.append("totp_confirmed_at")
         locked.save(update_fields=fields)
-    user.refresh_from_db(fields=["totp_last_step", "totp_confirmed_at"])
+    user.refresh_from_db(fields=["totp_last_step", "totp_confirmed_at", "failed_login_count"])
     return True
 
 
@@ -135,6 +169,11 @@ def api_token_revoke(*, user: User, token_id: int) -> bool:
             revoked_at=timezone.now()
         )
     )
+
+
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Revoke every live token: a changed password must not leave old tokens working."""
+    return ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())
 
 
 def api_token_user(secret: str) -> User | None:

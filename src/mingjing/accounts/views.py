@@ -14,6 +14,11 @@ from mingjing.accounts.forms import ApiTokenForm, LoginForm, TotpForm
 from mingjing.accounts.middleware import SESSION_KEY
 
 
+def _posted(request: HttpRequest):
+    # `request.POST or None` would leave an empty submission unbound, with no error shown.
+    return request.POST if request.method == "POST" else None
+
+
 def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or "/"
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
@@ -23,7 +28,7 @@ def _next_url(request: HttpRequest) -> str:
 
 @sensitive_post_parameters("password")
 def login_view(request: HttpRequest) -> HttpResponse:
-    form = LoginForm(request.POST or None)
+    form = LoginForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         result = services.login_attempt(
             username=form.cleaned_data["username"],
@@ -48,12 +53,17 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def totp_verify(request: HttpRequest) -> HttpResponse:
     if not request.user.has_totp:
         return redirect("accounts:totp_enrol")
-    form = TotpForm(request.POST or None)
+    form = TotpForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         if services.totp_verify(user=request.user, code=form.cleaned_data["code"]):
             request.session[SESSION_KEY] = True
             request.session.cycle_key()
             return redirect(_next_url(request))
+        locked = services.account_lock_message(request.user)
+        if locked:
+            logout(request)
+            messages.error(request, locked)
+            return redirect("accounts:login")
         form.add_error("code", "动态口令不正确或已使用过，请输入验证器上新的 6 位数字。")
     return render(request, "accounts/totp_verify.html", {"form": form, "next": _next_url(request)})
 
@@ -63,10 +73,11 @@ def totp_enrol(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.has_totp and not request.session.get(SESSION_KEY):
         return redirect("accounts:totp_verify")
-    form = TotpForm(request.POST or None)
+    form = TotpForm(_posted(request))
     if request.method == "POST" and user.totp_secret and not user.has_totp and form.is_valid():
         if services.totp_verify(user=user, code=form.cleaned_data["code"]):
             request.session[SESSION_KEY] = True
+            request.session.cycle_key()
             messages.success(request, "动态口令已启用。以后登录时需要输入验证器上的 6 位数字。")
             return redirect(_next_url(request))
         form.add_error("code", "动态口令不正确，请确认手机时间准确后重新输入。")
@@ -92,11 +103,13 @@ def security(request: HttpRequest) -> HttpResponse:
 @login_required
 @sensitive_post_parameters()
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = PasswordChangeForm(request.user, _posted(request))
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
-        messages.success(request, "密码已修改。")
+        revoked = services.api_tokens_revoke_all(user=user)
+        note = f"，原有的 {revoked} 个 API 令牌已一并撤销" if revoked else ""
+        messages.success(request, f"密码已修改{note}。")
         return redirect("accounts:security")
     return render(request, "accounts/password_change.html", {"form": form})
 

@@ -6,7 +6,13 @@ _NDATE = {"type": ["string", "null"], "format": "date"}
 
 _ERROR = {
     "type": "object",
-    "properties": {"error": {**_STR, "description": "中文错误说明"}},
+    "properties": {
+        "error": {**_STR, "description": "中文错误说明"},
+        "otp_required": {
+            "type": "boolean",
+            "description": "仅换取令牌时出现：须提供有效的动态口令（otp 字段）",
+        },
+    },
     "required": ["error"],
 }
 
@@ -191,6 +197,18 @@ def _paths() -> dict:
                     "200": {"description": "案件", "content": _json("CaseDetail")},
                     "404": {"description": "不存在或不在本院", "content": _json("Error")},
                     **_ERRORS,
+                },
+            }
+        },
+        "/api/v1/openapi.json": {
+            "get": {
+                "summary": "本接口文档（OpenAPI 3.1）",
+                "security": [],
+                "responses": {
+                    "200": {
+                        "description": "OpenAPI 文档",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    }
                 },
             }
         },

@@ -94,3 +94,27 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
+
+
+class Receipt(models.Model):
+    """A signed receipt for a submitted item: proof that its recorder recorded, and when."""
+
+    court = models.ForeignKey(
+        Court, verbose_name="法院", on_delete=models.PROTECT, related_name="receipts"
+    )
+    object_type = models.CharField("对象类型", max_length=50)
+    object_id = models.CharField("对象ID", max_length=64)
+    payload = models.JSONField("回执内容")
+    signature = models.CharField("签名", max_length=200)
+    key_id = models.CharField("签名密钥标识", max_length=32)
+    created_at = models.DateTimeField("签发时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "回执"
+        verbose_name_plural = "回执"
+        constraints = [
+            models.UniqueConstraint(fields=["object_type", "object_id"], name="receipt_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"回执 {self.object_type}#{self.object_id}"

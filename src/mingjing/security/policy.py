@@ -63,3 +63,82 @@ def department_ids_for_counts(actor: Actor) -> frozenset[int] | None:
     if actor.has(Role.DEPT_HEAD, Role.DEPT_ADMIN) and actor.department_id:
         ids.add(actor.department_id)
     return frozenset(ids)
+
+
+# --- Records: contents versus counts -------------------------------------------------------
+#
+# Contents (who asked, what was said, how it was handled, attachments) are seen by the
+# recorder, his department head for review, the custodian and the approver; anyone else only
+# through an approved, unexpired, unrevoked disclosure. Whatever the roles, a person named as
+# a record's subject never sees it. Drafts are the recorder's alone.
+
+CONTENT_ROLES_COURTWIDE = frozenset({Role.CUSTODIAN, Role.APPROVER})
+
+
+def subject_index_of(actor: Actor) -> str:
+    """The blind index that marks records naming this actor as their subject."""
+    if actor.person is None or actor.court is None:
+        return ""
+    from mingjing.security.sealing import blind_index
+
+    return blind_index(actor.court, str(actor.person.id), kind="person")
+
+
+def is_named_subject(actor: Actor, record) -> bool:
+    index = subject_index_of(actor)
+    return bool(index) and record.subject_person_index == index
+
+
+def is_recorder(actor: Actor, record) -> bool:
+    return actor.person is not None and record.recorder_id == actor.person.id
+
+
+def _reviews_department(actor: Actor, record) -> bool:
+    return actor.has(Role.DEPT_HEAD) and record.department_id == actor.department_id
+
+
+def may_view_record_contents(actor: Actor, record, *, granted_ids=frozenset()) -> bool:
+    """The one rule for reading a record's substance (DESIGN.md section 3)."""
+    if not same_court(actor, record) or is_named_subject(actor, record):
+        return False
+    if is_recorder(actor, record):
+        return True
+    if record.status == "draft":
+        return False
+    if actor.has(*CONTENT_ROLES_COURTWIDE) or _reviews_department(actor, record):
+        return True
+    return record.id in granted_ids
+
+
+def may_view_record_metadata(actor: Actor, record) -> bool:
+    """Category, dates, department and status, never the substance: the counts roles."""
+    if not same_court(actor, record) or is_named_subject(actor, record):
+        return False
+    if is_recorder(actor, record):
+        return True
+    if record.status == "draft":
+        return False
+    departments = department_ids_for_counts(actor)
+    if departments is None:
+        return True
+    return record.department_id in departments
+
+
+def may_request_disclosure(actor: Actor) -> bool:
+    return actor.has(Role.INSPECTOR, Role.CUSTODIAN)
+
+
+def may_decide_disclosure(actor: Actor, disclosure) -> bool:
+    return same_court(actor, disclosure) and actor.has(Role.APPROVER)
+
+
+def may_view_disclosure(actor: Actor, disclosure) -> bool:
+    if not same_court(actor, disclosure):
+        return False
+    mine = actor.person is not None and disclosure.requester_id == actor.person.id
+    return mine or actor.has(Role.APPROVER, Role.CUSTODIAN)
+
+
+def may_revoke_disclosure(actor: Actor, disclosure) -> bool:
+    mine = actor.person is not None and disclosure.requester_id == actor.person.id
+    return same_court(actor, disclosure) and (mine or actor.has(Role.APPROVER))

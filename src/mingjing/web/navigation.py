@@ -19,6 +19,10 @@ def _entries(actor: Actor) -> list[tuple[str, str]]:
     entries = [("我的待办", "web:home")]
     if policy.may_look_up_cases(actor):
         entries.append(("案件查询", "cases:search"))
+    if actor.person is not None and actor.roles - {"sysadmin", "supervisor", "personnel"}:
+        entries.append(("记录", "records:list"))
+    if policy.may_request_disclosure(actor) or actor.has("approver"):
+        entries.append(("查阅审批", "oversight:disclosure_list"))
     if policy.may_administer(actor):
         entries.append(("系统管理", "admin:index"))
     entries.append(("账号安全", "accounts:security"))

@@ -18,3 +18,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def forbidden(request: HttpRequest, exception=None) -> HttpResponse:
+    message = str(exception) if exception and str(exception) else "您无权访问此页面。"
+    return render(request, "web/error.html", {"title": "无权访问", "message": message}, status=403)
+
+
+def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    context = {"title": "页面不存在", "message": "您要找的内容不存在，或您无权查看。"}
+    return render(request, "web/error.html", context, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Static on purpose: when something broke, rendering the full shell may break too."""
+    return render(request, "web/500.html", status=500)

@@ -1,0 +1,122 @@
+"""Writes for disclosure requests (查阅审批): ask, decide with re-authentication, revoke."""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from mingjing.accounts.services import totp_verify
+from mingjing.oversight.models import DisclosureKind, DisclosureRequest, DisclosureStatus
+from mingjing.records.models import Record, RecordStatus
+from mingjing.security import audit, policy
+from mingjing.security.actor import Actor
+
+MIN_REASON_LENGTH = 10
+MAX_DAYS = 30
+
+
+def _records_in_scope(actor: Actor, record_ids: list[int]) -> list[Record]:
+    ids = sorted(set(record_ids))
+    if not ids:
+        raise ValidationError({"records": "请至少指定一条记录。"})
+    found = list(
+        Record.objects.filter(court=actor.court, pk__in=ids).exclude(status=RecordStatus.DRAFT)
+    )
+    missing = sorted(set(ids) - {r.pk for r in found})
+    if missing:
+        numbers = "、".join(str(i) for i in missing)
+        raise ValidationError({"records": f"以下记录编号不存在或尚未提交：{numbers}"})
+    return found
+
+
+def _clean_request(kind: str, reason: str, days: int) -> str:
+    errors = {}
+    if kind not in DisclosureKind.values:
+        errors["kind"] = "请选择申请类型。"
+    reason = (reason or "").strip()
+    if len(reason) < MIN_REASON_LENGTH:
+        errors["reason"] = f"请写明事由（至少 {MIN_REASON_LENGTH} 个字）。"
+    if not 1 <= days <= MAX_DAYS:
+        errors["days"] = f"有效期应为 1 至 {MAX_DAYS} 天。"
+    if errors:
+        raise ValidationError(errors)
+    return reason
+
+
+@transaction.atomic
+def disclosure_request(
+    *, actor: Actor, kind: str, reason: str, record_ids: list[int], days: int = 7, request=None
+) -> DisclosureRequest:
+    """An inspector or the custodian asks to see or disclose specific records, with a reason."""
+    if not policy.may_request_disclosure(actor):
+        raise PermissionDenied("只有督察室人员可以申请查阅。")
+    reason = _clean_request(kind, reason, days)
+    records = _records_in_scope(actor, record_ids)
+    disclosure = DisclosureRequest.objects.create(
+        court=actor.court, requester=actor.person, kind=kind, reason=reason, days=days
+    )
+    disclosure.records.set(records)
+    detail = {"records": [r.pk for r in records], "kind": kind, "days": days}
+    audit.log_event(
+        action="disclosure.request", actor=actor, obj=disclosure, detail=detail, request=request
+    )
+    return disclosure
+
+
+def _lock_pending(actor: Actor, disclosure: DisclosureRequest) -> DisclosureRequest:
+    locked = DisclosureRequest.objects.select_for_update().get(pk=disclosure.pk)
+    if not policy.may_decide_disclosure(actor, locked):
+        raise PermissionDenied("只有院长或党组书记可以审批查阅申请。")
+    if locked.status != DisclosureStatus.PENDING:
+        raise ValidationError("该申请已经处理过了。")
+    if locked.requester_id == actor.person.id:
+        raise ValidationError("不能审批本人提出的申请。")
+    if any(policy.is_named_subject(actor, r) for r in locked.records.all()):
+        raise ValidationError("您是所涉记录的被记录人，须回避，请由其他院领导审批。")
+    return locked
+
+
+def _reauthenticate(actor: Actor, otp: str) -> None:
+    if not totp_verify(user=actor.user, code=otp or ""):
+        raise ValidationError({"otp": "动态口令不正确或已使用过，请重新输入。"})
+
+
+@transaction.atomic
+def disclosure_decide(
+    *,
+    actor: Actor,
+    disclosure: DisclosureRequest,
+    approve: bool,
+    otp: str,
+    note: str = "",
+    request=None,
+) -> DisclosureRequest:
+    """The approver approves or refuses, re-authenticating with a fresh TOTP code."""
+    locked = _lock_pending(actor, disclosure)
+    _reauthenticate(actor, otp)
+    now = timezone.now()
+    locked.status = DisclosureStatus.APPROVED if approve else DisclosureStatus.REFUSED
+    locked.decided_by = actor.person
+    locked.decided_at = now
+    locked.decision_note = (note or "").strip()
+    locked.expires_at = now + timedelta(days=locked.days) if approve else None
+    locked.save()
+    action = "disclosure.approve" if approve else "disclosure.refuse"
+    audit.log_event(action=action, actor=actor, obj=locked, request=request)
+    return locked
+
+
+@transaction.atomic
+def disclosure_revoke(*, actor: Actor, disclosure: DisclosureRequest, request=None):
+    """End a grant early (the approver, or the requester giving it up)."""
+    locked = DisclosureRequest.objects.select_for_update().get(pk=disclosure.pk)
+    if not policy.may_revoke_disclosure(actor, locked):
+        raise PermissionDenied("无权撤销该查阅授权。")
+    if locked.status not in (DisclosureStatus.APPROVED, DisclosureStatus.PENDING):
+        raise ValidationError("该申请已不在有效状态。")
+    locked.status = DisclosureStatus.REVOKED
+    locked.revoked_at = timezone.now()
+    locked.save(update_fields=["status", "revoked_at"])
+    audit.log_event(action="disclosure.revoke", actor=actor, obj=locked, request=request)
+    return locked

@@ -1,0 +1,40 @@
+"""`mingjing audit_export [--output FILE]`: write a signed checkpoint of the audit chain."""
+
+import getpass
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from mingjing.security.audit import log_event
+from mingjing.security.checkpoints import make_checkpoint
+
+
+class Command(BaseCommand):
+    help = "导出签名的审计链检查点（JSON），请保存在数据库以外的地方。"
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--output", metavar="FILE", help="写入该文件；省略时输出到标准输出。")
+
+    def handle(self, *args, output: str | None = None, **options) -> None:
+        # Logged first, so that the checkpoint covers its own export.
+        log_event(
+            action="audit.export",
+            detail={"target": "file" if output else "stdout", "os_user": _os_user()},
+        )
+        text = json.dumps(make_checkpoint(), ensure_ascii=False, indent=2) + "\n"
+        if not output:
+            self.stdout.write(text, ending="")
+            return
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"无法写入 {output}：{exc}") from exc
+        self.stderr.write(f"已导出审计检查点到 {output}")
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""

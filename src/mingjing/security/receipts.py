@@ -1,0 +1,159 @@
+"""Signed receipts for submitted items (DESIGN.md section 5).
+
+A receipt proves that its holder recorded an item, when, with which contents (as a digest of
+the sealed blob, which reveals nothing) and where in the audit chain the submission sits.
+It is signed with the court's Ed25519 key, so anyone with the court's public key can verify
+it without access to Mingjing. SM2 is not offered: the `cryptography` package does not
+implement it and no maintained alternative exists, so receipts are Ed25519 under `sm` too.
+"""
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mingjing.org.models import Court
+from mingjing.security import keys
+from mingjing.security.models import AuditEvent, Receipt, SigningKey
+
+RECEIPT_TYPE = "mingjing.receipt/1"
+
+
+def canonical(payload: dict) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _public_pem(private: Ed25519PrivateKey) -> str:
+    return (
+        private.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode("ascii")
+    )
+
+
+def _create_signing_key(court: Court) -> SigningKey:
+    private = Ed25519PrivateKey.generate()
+    public_pem = _public_pem(private)
+    key_id = f"{court.code}-" + hashlib.sha256(public_pem.encode()).hexdigest()[:16]
+    raw = private.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    master_key_id, wrapped = keys.wrap_signing_key(raw, key_id=key_id)
+    return SigningKey.objects.create(
+        court=court,
+        key_id=key_id,
+        public_key=public_pem,
+        master_key_id=master_key_id,
+        wrapped_private=wrapped,
+    )
+
+
+def signing_key_for(court: Court) -> SigningKey:
+    """The court's current receipt-signing key, created on first use."""
+    current = court.signing_keys.filter(retired_at__isnull=True).order_by("-created_at").first()
+    if current is not None:
+        return current
+    try:
+        with transaction.atomic():
+            return _create_signing_key(court)
+    except IntegrityError:
+        return court.signing_keys.filter(retired_at__isnull=True).latest("created_at")
+
+
+def _sign(key: SigningKey, payload: dict) -> str:
+    private = Ed25519PrivateKey.from_private_bytes(keys.unwrap_signing_key(key))
+    return base64.b64encode(private.sign(canonical(payload))).decode("ascii")
+
+
+def issue_receipt(*, court: Court, obj, digest: str, event: AuditEvent) -> Receipt:
+    """Sign and store the receipt of a submitted item; `event` is its submission event."""
+    key = signing_key_for(court)
+    payload = {
+        "type": RECEIPT_TYPE,
+        "court": court.code,
+        "object_type": obj._meta.label,
+        "object_id": str(obj.pk),
+        "submitted_at": event.at.isoformat(),
+        "digest": digest,
+        "digest_algorithm": "sha256",
+        "chain_seq": event.seq,
+        "chain_hash": event.hash,
+        "issued_at": timezone.now().isoformat(),
+        "key_id": key.key_id,
+        "signature_algorithm": "ed25519",
+    }
+    return Receipt.objects.create(
+        court=court,
+        object_type=payload["object_type"],
+        object_id=payload["object_id"],
+        payload=payload,
+        signature=_sign(key, payload),
+        key_id=key.key_id,
+    )
+
+
+def receipt_document(receipt: Receipt) -> dict:
+    """What the recorder downloads: everything needed to verify it elsewhere."""
+    key = SigningKey.objects.get(key_id=receipt.key_id)
+    return {
+        "payload": receipt.payload,
+        "signature": receipt.signature,
+        "public_key": key.public_key,
+    }
+
+
+@dataclass(frozen=True)
+class Verification:
+    valid: bool
+    message: str
+    in_chain: bool | None = None
+
+
+def _load_public_key(pem: str) -> Ed25519PublicKey | None:
+    try:
+        key = serialization.load_pem_public_key(pem.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        return None
+    return key if isinstance(key, Ed25519PublicKey) else None
+
+
+def _public_key_for(document: dict, public_key_pem: str | None) -> Ed25519PublicKey | None:
+    if public_key_pem:
+        return _load_public_key(public_key_pem)
+    key_id = str(document.get("payload", {}).get("key_id", ""))
+    stored = SigningKey.objects.filter(key_id=key_id, court__isnull=False).first()
+    return _load_public_key(stored.public_key) if stored else None
+
+
+def _chain_matches(payload: dict) -> bool:
+    event = AuditEvent.objects.filter(seq=payload.get("chain_seq")).first()
+    return bool(
+        event
+        and event.hash == payload.get("chain_hash")
+        and event.object_id == payload.get("object_id")
+    )
+
+
+def verify_receipt(document, public_key_pem: str | None = None, *, check_chain=True):
+    """Check a receipt's signature with the given public key (or the court's stored one).
+
+    Returns a Verification with a Chinese message; never raises on bad input.
+    """
+    if not isinstance(document, dict) or not isinstance(document.get("payload"), dict):
+        return Verification(False, "回执格式不正确：缺少 payload。")
+    public_key = _public_key_for(document, public_key_pem)
+    if public_key is None:
+        return Verification(False, "无法取得有效的法院公钥（Ed25519, PEM 格式）。")
+    try:
+        signature = base64.b64decode(str(document.get("signature", "")), validate=True)
+        public_key.verify(signature, canonical(document["payload"]))
+    except (InvalidSignature, ValueError):
+        return Verification(False, "签名无效：回执被改动过，或不是该法院签发的。")
+    in_chain = _chain_matches(document["payload"]) if check_chain else None
+    return Verification(True, "签名有效：该回执由法院签发，内容未被改动。", in_chain)

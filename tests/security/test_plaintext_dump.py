@@ -1,0 +1,146 @@
+"""A stolen database holds no plaintext: dump everything and search it for the contents.
+
+SQLite: the suite's test database lives in memory, so it is copied with the backup API into a
+file in WAL mode and both the database file and its -wal file are read. PostgreSQL: the
+committed test database is dumped with pg_dump. Each secret is searched for in UTF-8,
+GB18030, UTF-16 (both byte orders), JSON escapes and hexadecimal (how pg_dump writes bytea).
+A plain field (the case number) must be found, so the search is known to see the data.
+"""
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from mingjing.records.models import Attachment, Behaviour, Category, Manner, Record, SubjectKind
+from mingjing.security import keys
+from mingjing.security.sealing import blind_index, seal, seal_json
+
+SUBJECT_NAME = "司徒翰墨"
+SUBJECT_UNIT = "东海县水利局"
+PHONE = "13912345678"
+CONTENT = "请你关照一下那个借款案子，尽快判原告胜诉"
+HANDLING = "当场拒绝并如实记录"
+FILE_NAME = "请托短信截图.png"
+FILE_BYTES = b"\x89PNG\r\n\x1a\nATTACHMENT-PAYLOAD-7f3a9c" + "转账凭证五万元".encode()
+TEXT_SECRETS = (SUBJECT_NAME, SUBJECT_UNIT, PHONE, CONTENT, HANDLING, FILE_NAME, "转账凭证五万元")
+PLAIN_FIELD = "（2026）豫9001民初123号"
+ENCODINGS = ("utf-8", "gb18030", "utf-16-le", "utf-16-be")
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def fresh_key_cache():
+    keys.clear_key_cache()
+    yield
+    keys.clear_key_cache()
+
+
+def needles(text: str) -> set[bytes]:
+    """Every byte form a plaintext string could take in a dump."""
+    found = {json.dumps(text)[1:-1].encode("ascii")}
+    for encoding in ENCODINGS:
+        encoded = text.encode(encoding)
+        found |= {encoded, encoded.hex().encode("ascii")}
+    return found
+
+
+def all_needles() -> dict[bytes, str]:
+    forms = {form: text for text in TEXT_SECRETS for form in needles(text)}
+    forms[FILE_BYTES] = "attachment bytes"
+    forms[FILE_BYTES.hex().encode("ascii")] = "attachment bytes (hex)"
+    return forms
+
+
+def store_confidential_contents(cast) -> None:
+    court = cast.courts["a"]
+    contents = {
+        "subject_name": SUBJECT_NAME,
+        "subject_unit": SUBJECT_UNIT,
+        "subject_contact": PHONE,
+        "content": CONTENT,
+        "handling": HANDLING,
+    }
+    record = Record.objects.create(
+        court=court,
+        recorder=cast.people["staff"],
+        category=Category.LEADER_INTERFERENCE,
+        behaviour=Behaviour.PLEA,
+        manner=Manner.PHONE,
+        subject_kind=SubjectKind.EXTERNAL_CADRE,
+        occurred_at=datetime(2026, 3, 5, 9, 30, tzinfo=UTC),
+        subject_name_index=blind_index(court, SUBJECT_NAME, kind="name"),
+        sealed=seal_json(court, contents, purpose="record"),
+    )
+    record.cases.add(cast.case)
+    Attachment.objects.create(
+        record=record,
+        size=len(FILE_BYTES),
+        sealed_meta=seal_json(court, {"name": FILE_NAME}, purpose="attachment-meta"),
+        sealed_content=seal(court, FILE_BYTES, purpose="attachment-content"),
+    )
+
+
+def assert_no_plaintext(dump: bytes) -> None:
+    assert PLAIN_FIELD.encode() in dump, "the dump does not contain the data at all"
+    leaked = sorted({label for form, label in all_needles().items() if form in dump})
+    assert not leaked, f"plaintext found in the dump: {leaked}"
+
+
+def sqlite_copy(directory: Path) -> bytes:
+    """Main file + -wal of a WAL-mode file copy of the test database, read while open."""
+    path = directory / "copy.sqlite3"
+    target = sqlite3.connect(path)
+    try:
+        target.execute("PRAGMA journal_mode=WAL")
+        connection.ensure_connection()
+        connection.connection.backup(target)
+        wal = Path(f"{path}-wal")
+        return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    finally:
+        target.close()
+
+
+def pg_dump() -> bytes:
+    """pg_dump of the (committed) test database, plain SQL."""
+    executable = shutil.which("pg_dump") or "/usr/bin/pg_dump"
+    if not Path(executable).exists():
+        pytest.skip("pg_dump 未安装，无法检查 PostgreSQL 导出")
+    params = connection.settings_dict
+    command = [executable, "--no-owner", "--dbname", params["NAME"]]
+    for flag, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
+        if params.get(key):
+            command += [flag, str(params[key])]
+    env = {**os.environ, "PGPASSWORD": params.get("PASSWORD") or ""}
+    return subprocess.run(command, env=env, capture_output=True, check=True, timeout=120).stdout
+
+
+@pytest.mark.parametrize("family", ["aes", "sm"])
+def test_the_sqlite_file_and_its_wal_hold_no_plaintext(cast, tmp_path, monkeypatch, family):
+    if connection.vendor != "sqlite":
+        pytest.skip("仅适用于 SQLite；PostgreSQL 由 pg_dump 测试检查")
+    monkeypatch.setenv("MINGJING_CRYPTO", family)
+    store_confidential_contents(cast)
+    assert_no_plaintext(sqlite_copy(tmp_path))
+
+
+@pytest.mark.parametrize("family", ["aes", "sm"])
+def test_a_pg_dump_holds_no_plaintext(cast, monkeypatch, family):
+    if connection.vendor != "postgresql":
+        pytest.skip("仅适用于 PostgreSQL；SQLite 由数据库文件测试检查")
+    monkeypatch.setenv("MINGJING_CRYPTO", family)
+    store_confidential_contents(cast)
+    assert_no_plaintext(pg_dump())
+
+
+def test_the_search_would_find_plaintext_if_it_were_stored():
+    assert all_needles().keys() & {CONTENT.encode("gb18030"), PHONE.encode().hex().encode()}
+    with pytest.raises(AssertionError, match="plaintext found"):
+        assert_no_plaintext(PLAIN_FIELD.encode() + b"..." + SUBJECT_UNIT.encode("utf-16-le"))
