@@ -71,9 +71,10 @@ def test_sm3_known_answer():
 
 
 def test_detail_is_stored_as_it_reads_back(court):
-    event = audit.log_event(action="test.detail", detail={"ids": (1, 2), 3: "三"})
+    detail = {"ids": (1, 2), 3: "三", "x": [0.1, 1.5e-7, 1.0, 1e15, 2**70]}
+    event = audit.log_event(action="test.detail", detail=detail)
     event.refresh_from_db()
-    assert event.detail == {"ids": [1, 2], "3": "三"}
+    assert event.detail == {"ids": [1, 2], "3": "三", "x": [0.1, 1.5e-7, 1.0, 1e15, 2**70]}
     assert audit.verify_chain().ok
 
 
@@ -82,6 +83,8 @@ def test_detail_must_be_json(court):
         audit.log_event(action="test.bad", detail={"when": object()})
     with pytest.raises(ValueError):
         audit.log_event(action="test.nan", detail={"x": float("nan")})
+    with pytest.raises(ValueError):
+        audit.log_event(action="test.big", detail={"x": [{"y": 1e16}]})
     assert not AuditEvent.objects.exists()
 
 

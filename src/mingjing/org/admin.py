@@ -8,6 +8,10 @@ class CourtAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "parent"]
     search_fields = ["code", "name"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Sealed contents and wrapped keys are bound to the court code: it never changes.
+        return ["code"] if obj is not None else []
+
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):

@@ -7,53 +7,54 @@ matched only through keyed blind indexes, never read.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from mingjing.cases.models import Case
 from mingjing.org.models import Court, Department, Person
 
 
 class Category(models.TextChoices):
-    LEADER_INTERFERENCE = "leader_interference", "领导干部干预司法活动、插手具体案件处理"
-    INTERNAL_INQUIRY = "internal_inquiry", "司法机关内部人员过问案件"
-    IMPROPER_CONTACT = "improper_contact", "司法人员与当事人、律师、特殊关系人、中介组织接触交往"
+    LEADER_INTERFERENCE = "leader_interference", _("领导干部干预司法活动、插手具体案件处理")
+    INTERNAL_INQUIRY = "internal_inquiry", _("司法机关内部人员过问案件")
+    IMPROPER_CONTACT = "improper_contact", _("司法人员与当事人、律师、特殊关系人、中介组织接触交往")
 
 
 class Behaviour(models.TextChoices):
-    PROGRESS = "progress", "了解案件进展"
-    RELAY = "relay", "反映情况/转达意见"
-    SUPERVISION = "supervision", "依法监督/履职过问"
-    PLEA = "plea", "请托说情"
-    MATERIALS = "materials", "转递涉案材料"
-    PROBING = "probing", "打探案情"
-    MEDDLING = "meddling", "干预插手"
-    CONTACT = "contact", "不当接触交往"
-    OTHER = "other", "其他"
+    PROGRESS = "progress", _("了解案件进展")
+    RELAY = "relay", _("反映情况/转达意见")
+    SUPERVISION = "supervision", _("依法监督/履职过问")
+    PLEA = "plea", _("请托说情")
+    MATERIALS = "materials", _("转递涉案材料")
+    PROBING = "probing", _("打探案情")
+    MEDDLING = "meddling", _("干预插手")
+    CONTACT = "contact", _("不当接触交往")
+    OTHER = "other", _("其他")
 
 
 class Manner(models.TextChoices):
-    IN_PERSON = "in_person", "当面"
-    PHONE = "phone", "电话"
-    MESSAGE = "message", "短信/微信"
-    WRITTEN = "written", "书面/批条/来函"
-    OTHER = "other", "其他"
+    IN_PERSON = "in_person", _("当面")
+    PHONE = "phone", _("电话")
+    MESSAGE = "message", _("短信/微信")
+    WRITTEN = "written", _("书面/批条/来函")
+    OTHER = "other", _("其他")
 
 
 class SubjectKind(models.TextChoices):
-    EXTERNAL_CADRE = "external_cadre", "外部领导干部"
-    INTERNAL_STAFF = "internal_staff", "本院或其他司法机关内部人员"
-    PARTY = "party", "当事人"
-    LAWYER = "lawyer", "律师/代理人"
-    SPECIAL_RELATION = "special_relation", "特殊关系人"
-    INTERMEDIARY = "intermediary", "中介组织"
-    DEPUTY = "deputy", "人大代表/政协委员"
-    OTHER = "other", "其他"
+    EXTERNAL_CADRE = "external_cadre", _("外部领导干部")
+    INTERNAL_STAFF = "internal_staff", _("本院或其他司法机关内部人员")
+    PARTY = "party", _("当事人")
+    LAWYER = "lawyer", _("律师/代理人")
+    SPECIAL_RELATION = "special_relation", _("特殊关系人")
+    INTERMEDIARY = "intermediary", _("中介组织")
+    DEPUTY = "deputy", _("人大代表/政协委员")
+    OTHER = "other", _("其他")
 
 
 class RecordStatus(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "已提交"
-    SCREENED = "screened", "已甄别"
-    DISPOSED = "disposed", "已处置"
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    SCREENED = "screened", _("已甄别")
+    DISPOSED = "disposed", _("已处置")
 
 
 class Record(models.Model):

@@ -3,19 +3,23 @@
 The recording forms of the next issue call these; contents are sealed here, before any save.
 """
 
-import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mingjing.org.models import Person
 from mingjing.records.models import Behaviour, Category, Manner, Record, RecordStatus, SubjectKind
 from mingjing.security import audit, receipts
 from mingjing.security.actor import Actor
-from mingjing.security.sealing import blind_index, seal_json
+from mingjing.security.crypto import family_of, keyed_hash
+from mingjing.security.keys import current_key
+from mingjing.security.models import KeyPurpose
+from mingjing.security.sealing import blind_index, seal_json, unseal_json
 
 SEALED_FIELDS = (
     "subject_name",
@@ -54,9 +58,9 @@ def _check_choices(data: RecordInput) -> None:
         ("subject_kind", SubjectKind),
     ):
         if getattr(data, field) not in choices.values:
-            errors[field] = "请选择有效的选项。"
+            errors[field] = _("请选择有效的选项。")
     if data.occurred_at > timezone.now():
-        errors["occurred_at"] = "发生时间不能晚于现在。"
+        errors["occurred_at"] = _("发生时间不能晚于现在。")
     if errors:
         raise ValidationError(errors)
 
@@ -66,7 +70,7 @@ def _subject_person(actor: Actor, data: RecordInput) -> Person | None:
         return None
     person = Person.objects.filter(court=actor.court, pk=data.subject_person_id).first()
     if person is None:
-        raise ValidationError({"subject_person_id": "所选人员不在本院。"})
+        raise ValidationError({"subject_person_id": _("所选人员不在本院。")})
     return person
 
 
@@ -95,11 +99,11 @@ def _apply(record: Record, actor: Actor, data: RecordInput) -> None:
 def record_save_draft(*, actor: Actor, data: RecordInput, record: Record | None = None) -> Record:
     """Create or update the actor's own draft. Submitted records cannot be changed here."""
     if actor.person is None or not actor.has("staff"):
-        raise PermissionDenied("只有本院干警可以填写记录。")
+        raise PermissionDenied(_("只有本院干警可以填写记录。"))
     if record is None:
         record = Record(court=actor.court, recorder=actor.person)
     elif record.recorder_id != actor.person.id or record.status != RecordStatus.DRAFT:
-        raise ValidationError("记录已提交，不能修改；如需更正请追加更正说明。")
+        raise ValidationError(_("记录已提交，不能修改；如需更正请追加更正说明。"))
     record.department = actor.person.department
     _apply(record, actor, data)
     record.save()
@@ -108,8 +112,15 @@ def record_save_draft(*, actor: Actor, data: RecordInput, record: Record | None 
 
 
 def content_digest(record: Record) -> str:
-    """SHA-256 over the sealed blob: proves what was submitted without revealing it."""
-    return hashlib.sha256(bytes(record.sealed)).hexdigest()
+    """Keyed digest (the court's index key) of the plaintext contents.
+
+    It identifies exactly what was submitted, survives key rotation and re-encryption, and
+    cannot be used to confirm a guessed content without the court's key.
+    """
+    contents = unseal_json(record.court, record.sealed, purpose="record")
+    canonical = json.dumps(contents, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    row, key = current_key(record.court, KeyPurpose.INDEX)
+    return keyed_hash(family_of(row.algorithm), key, b"content:" + canonical.encode())
 
 
 @transaction.atomic
@@ -117,9 +128,9 @@ def record_submit(*, actor: Actor, record: Record, request=None):
     """Submit a draft: immutable from now on, logged, and a signed receipt for the recorder."""
     record = Record.objects.select_for_update().get(pk=record.pk)
     if actor.person is None or record.recorder_id != actor.person.id:
-        raise PermissionDenied("只能提交本人的记录。")
+        raise PermissionDenied(_("只能提交本人的记录。"))
     if record.status != RecordStatus.DRAFT:
-        raise ValidationError("该记录已经提交过了，无需重复提交。")
+        raise ValidationError(_("该记录已经提交过了，无需重复提交。"))
     record.status = RecordStatus.SUBMITTED
     record.submitted_at = timezone.now()
     record.save(update_fields=["status", "submitted_at", "updated_at"])

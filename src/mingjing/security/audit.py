@@ -50,6 +50,8 @@ HASHED_FIELDS = (
     "algorithm",
 )
 VERIFY_CHUNK = 2000
+# Python writes floats from 1e16 on with an exponent; jsonb gives them back as integers.
+FLOAT_LIMIT = 1e16
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,20 @@ def _normalised_detail(detail: dict | None) -> dict:
         return {}
     if not isinstance(detail, dict):
         raise TypeError("detail 必须是字典")
-    return json.loads(json.dumps(detail, ensure_ascii=False, allow_nan=False))
+    normalised = json.loads(json.dumps(detail, ensure_ascii=False, allow_nan=False))
+    _check_numbers(normalised)
+    return normalised
+
+
+def _check_numbers(value: Any) -> None:
+    """Refuse floats PostgreSQL's jsonb would read back as integers (1e16 and beyond)."""
+    if isinstance(value, float) and abs(value) >= FLOAT_LIMIT:
+        raise ValueError("detail 中的小数过大，请改用整数或字符串")
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        for child in value:
+            _check_numbers(child)
 
 
 def client_ip(request: Any) -> str:

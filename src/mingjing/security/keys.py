@@ -1,4 +1,4 @@
-"""Court keys: one data key line and one blind-index key per court, wrapped by the master key.
+"""Court keys: versioned data keys and one blind-index key per court, wrapped by the master key.
 
 A `CourtKey` row holds `wrapped` = header || AEAD(master, raw key, aad = header ||
 "{court.code}:{purpose}:{version}"), and the ID of the master key that wrapped it. Data keys

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from mingjing.org.models import Court
 from mingjing.security import keys
@@ -81,7 +82,7 @@ def issue_receipt(*, court: Court, obj, digest: str, event: AuditEvent) -> Recei
         "object_id": str(obj.pk),
         "submitted_at": event.at.isoformat(),
         "digest": digest,
-        "digest_algorithm": "sha256",
+        "digest_algorithm": "keyed",
         "chain_seq": event.seq,
         "chain_hash": event.hash,
         "issued_at": timezone.now().isoformat(),
@@ -143,17 +144,18 @@ def _chain_matches(payload: dict) -> bool:
 def verify_receipt(document, public_key_pem: str | None = None, *, check_chain=True):
     """Check a receipt's signature with the given public key (or the court's stored one).
 
-    Returns a Verification with a Chinese message; never raises on bad input.
+    Returns a Verification with a Chinese message (a msgid: pages translate it); never raises
+    on bad input.
     """
     if not isinstance(document, dict) or not isinstance(document.get("payload"), dict):
-        return Verification(False, "回执格式不正确：缺少 payload。")
+        return Verification(False, gettext_noop("回执格式不正确：缺少 payload。"))
     public_key = _public_key_for(document, public_key_pem)
     if public_key is None:
-        return Verification(False, "无法取得有效的法院公钥（Ed25519, PEM 格式）。")
+        return Verification(False, gettext_noop("无法取得有效的法院公钥（Ed25519, PEM 格式）。"))
     try:
         signature = base64.b64decode(str(document.get("signature", "")), validate=True)
         public_key.verify(signature, canonical(document["payload"]))
     except (InvalidSignature, ValueError):
-        return Verification(False, "签名无效：回执被改动过，或不是该法院签发的。")
+        return Verification(False, gettext_noop("签名无效：回执被改动过，或不是该法院签发的。"))
     in_chain = _chain_matches(document["payload"]) if check_chain else None
-    return Verification(True, "签名有效：该回执由法院签发，内容未被改动。", in_chain)
+    return Verification(True, gettext_noop("签名有效：该回执由法院签发，内容未被改动。"), in_chain)

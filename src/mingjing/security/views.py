@@ -2,6 +2,7 @@ import json
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from mingjing.security.models import SigningKey
 from mingjing.security.receipts import verify_receipt
@@ -19,7 +20,7 @@ def receipt_verify(request: HttpRequest) -> HttpResponse:
         try:
             document = json.loads(text)
         except ValueError:
-            context["error"] = "回执不是有效的 JSON，请粘贴下载的回执文件的全部内容。"
+            context["error"] = _("回执不是有效的 JSON，请粘贴下载的回执文件的全部内容。")
         else:
             context["result"] = verify_receipt(document, public_key or None)
     return render(request, "security/receipt_verify.html", context)

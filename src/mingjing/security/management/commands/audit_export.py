@@ -4,7 +4,9 @@ import getpass
 import json
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from mingjing.security.audit import log_event
 from mingjing.security.checkpoints import make_checkpoint
@@ -17,12 +19,22 @@ class Command(BaseCommand):
         parser.add_argument("--output", metavar="FILE", help="写入该文件；省略时输出到标准输出。")
 
     def handle(self, *args, output: str | None = None, **options) -> None:
-        # Logged first, so that the checkpoint covers its own export.
-        log_event(
-            action="audit.export",
-            detail={"target": "file" if output else "stdout", "os_user": _os_user()},
-        )
-        text = json.dumps(make_checkpoint(), ensure_ascii=False, indent=2) + "\n"
+        # One transaction: the export is logged first, so that the checkpoint covers it, and
+        # nothing is logged if the checkpoint cannot be made or written.
+        try:
+            with transaction.atomic():
+                log_event(
+                    action="audit.export",
+                    detail={"target": "file" if output else "stdout", "os_user": _os_user()},
+                )
+                doc = make_checkpoint()
+                self._write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", output)
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
+        if output:
+            self.stderr.write(f"已导出审计检查点（第 {doc['seq']} 条）到 {output}")
+
+    def _write(self, text: str, output: str | None) -> None:
         if not output:
             self.stdout.write(text, ending="")
             return
@@ -30,7 +42,6 @@ class Command(BaseCommand):
             Path(output).write_text(text, encoding="utf-8")
         except OSError as exc:
             raise CommandError(f"无法写入 {output}：{exc}") from exc
-        self.stderr.write(f"已导出审计检查点到 {output}")
 
 
 def _os_user() -> str:

@@ -39,7 +39,7 @@ class Command(BaseCommand):
     def handle(self, *args, action: str, **options) -> None:
         try:
             getattr(self, "_" + action.replace("-", "_"))(**options)
-        except ImproperlyConfigured as exc:
+        except (ImproperlyConfigured, keys.KeyUnwrapError) as exc:
             raise CommandError(str(exc)) from exc
 
     # --- status ------------------------------------------------------------------------------
@@ -73,10 +73,12 @@ class Command(BaseCommand):
             )
 
     def _content_counts(self, court: Court) -> None:
-        for purpose, counter in keys.content_versions(court).items():
-            if counter:
-                figures = "，".join(f"v{v}: {n}" for v, n in sorted(counter.items()))
-                self.stdout.write(f"  {PURPOSE_LABELS.get(purpose, purpose)}: {figures}")
+        counts = {p: c for p, c in keys.content_versions(court).items() if c}
+        if not counts:
+            self.stdout.write("  尚无密封内容")
+        for purpose, counter in counts.items():
+            figures = "，".join(f"v{v}: {n}" for v, n in sorted(counter.items()))
+            self.stdout.write(f"  {PURPOSE_LABELS.get(purpose, purpose)}: {figures}")
 
     # --- rotate ------------------------------------------------------------------------------
 
