@@ -199,3 +199,7 @@ def records(cast) -> Records:
         office=make_record(cast.people["custodian"]),
         other_court=make_record(cast.people["other_court"]),
     )
+
+
+# The audit table is append-only on PostgreSQL; let transactional tests' flush empty it.
+from tests.security.conftest import audit_truncatable  # noqa: E402, F401

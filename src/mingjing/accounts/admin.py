@@ -5,10 +5,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from mingjing.accounts import services
 from mingjing.accounts.models import User
 from mingjing.security import policy
+from mingjing.security.admin_access import SysadminModelAdmin
 
 
 def _admin_may_enter(request) -> bool:
@@ -28,7 +30,7 @@ def _admin_login(request, extra_context=None):
         return redirect_to_login(target, login_url=reverse("accounts:login"))
     if _admin_may_enter(request):
         return redirect("admin:index")
-    raise PermissionDenied("您的角色无权进入系统管理。")
+    raise PermissionDenied(_("您的角色无权进入系统管理。"))
 
 
 admin.site.has_permission = _admin_may_enter
@@ -39,7 +41,7 @@ admin.site.index_title = "账号、组织与设置"
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SysadminModelAdmin, BaseUserAdmin):
     list_display = ["username", "is_active", "locked_until", "last_login"]
     readonly_fields = ["failed_login_count", "locked_until", "totp_confirmed_at", "last_login"]
     exclude = ["totp_secret", "totp_last_step"]

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from mingjing.org.models import Court, Department, Person, RoleAssignment
+from mingjing.security.admin_access import SysadminInline, SysadminModelAdmin
 
 
 @admin.register(Court)
-class CourtAdmin(admin.ModelAdmin):
+class CourtAdmin(SysadminModelAdmin):
     list_display = ["code", "name", "parent"]
     search_fields = ["code", "name"]
 
@@ -14,19 +15,19 @@ class CourtAdmin(admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(SysadminModelAdmin):
     list_display = ["code", "name", "court", "is_active"]
     list_filter = ["court", "is_active"]
     search_fields = ["code", "name"]
 
 
-class RoleInline(admin.TabularInline):
+class RoleInline(SysadminInline, admin.TabularInline):
     model = RoleAssignment
     extra = 0
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(SysadminModelAdmin):
     list_display = ["staff_no", "name", "department", "position", "is_leader", "status"]
     list_filter = ["court", "status", "is_leader", "department"]
     search_fields = ["staff_no", "name"]

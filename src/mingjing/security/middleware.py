@@ -1,6 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from mingjing.security.actor import actor_for
+from mingjing.security.signals import current_request
 
 
 class ActorMiddleware:
@@ -11,4 +12,8 @@ class ActorMiddleware:
 
     def __call__(self, request):
         request.actor = SimpleLazyObject(lambda: actor_for(getattr(request, "user", None)))
-        return self.get_response(request)
+        token = current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            current_request.reset(token)
