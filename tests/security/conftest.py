@@ -81,7 +81,9 @@ def db_time(value: datetime):
 @pytest.fixture
 def court(db) -> Court:
     """A court made without signals, so the chain under test starts empty."""
-    Court.objects.bulk_create([Court(code="豫9001", name="济源市人民法院（测试）", short_name="A院")])
+    Court.objects.bulk_create(
+        [Court(code="豫9001", name="济源市人民法院（测试）", short_name="A院")]
+    )
     return Court.objects.get(code="豫9001")
 
 
