@@ -1,9 +1,10 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label="用户名", max_length=150)
-    password = forms.CharField(label="密码", widget=forms.PasswordInput, max_length=256)
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput, max_length=256)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -13,9 +14,9 @@ class LoginForm(forms.Form):
 
 class TotpForm(forms.Form):
     code = forms.CharField(
-        label="动态口令",
+        label=_("动态口令"),
         max_length=8,
-        help_text="打开身份验证器应用，输入当前显示的 6 位数字。",
+        help_text=_("打开身份验证器应用，输入当前显示的 6 位数字。"),
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
         ),
@@ -23,4 +24,4 @@ class TotpForm(forms.Form):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label="用途", max_length=50, help_text="例如：案件管理系统对接")
+    name = forms.CharField(label=_("用途"), max_length=50, help_text=_("例如：案件管理系统对接"))

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mingjing.accounts.models import ApiToken, User
 
@@ -24,15 +25,17 @@ class LoginResult:
 
 def _locked_message(user: User) -> str:
     until = timezone.localtime(user.locked_until).strftime("%H:%M")
-    return f"登录失败次数过多，账号已锁定至 {until}。如需提前解锁，请联系系统管理员。"
+    return _("登录失败次数过多，账号已锁定至 %(until)s。如需提前解锁，请联系系统管理员。") % {
+        "until": until
+    }
 
 
 def _bad_credentials_message() -> str:
     # One message whether or not the account exists, so that failures reveal no usernames.
-    return (
-        f"用户名或密码不正确。连续失败 {settings.MINGJING_LOCKOUT_ATTEMPTS} 次，"
-        f"账号将被锁定 {settings.MINGJING_LOCKOUT_MINUTES} 分钟。"
-    )
+    return _("用户名或密码不正确。连续失败 %(attempts)d 次，账号将被锁定 %(minutes)d 分钟。") % {
+        "attempts": settings.MINGJING_LOCKOUT_ATTEMPTS,
+        "minutes": settings.MINGJING_LOCKOUT_MINUTES,
+    }
 
 
 def _is_locked(user: User) -> bool:

@@ -6,6 +6,8 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -45,7 +47,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
-    messages.info(request, "您已安全退出。")
+    messages.info(request, _("您已安全退出。"))
     return redirect("accounts:login")
 
 
@@ -64,7 +66,7 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
             logout(request)
             messages.error(request, locked)
             return redirect("accounts:login")
-        form.add_error("code", "动态口令不正确或已使用过，请输入验证器上新的 6 位数字。")
+        form.add_error("code", _("动态口令不正确或已使用过，请输入验证器上新的 6 位数字。"))
     return render(request, "accounts/totp_verify.html", {"form": form, "next": _next_url(request)})
 
 
@@ -78,9 +80,9 @@ def totp_enrol(request: HttpRequest) -> HttpResponse:
         if services.totp_verify(user=user, code=form.cleaned_data["code"]):
             request.session[SESSION_KEY] = True
             request.session.cycle_key()
-            messages.success(request, "动态口令已启用。以后登录时需要输入验证器上的 6 位数字。")
+            messages.success(request, _("动态口令已启用。以后登录时需要输入验证器上的 6 位数字。"))
             return redirect(_next_url(request))
-        form.add_error("code", "动态口令不正确，请确认手机时间准确后重新输入。")
+        form.add_error("code", _("动态口令不正确，请确认手机时间准确后重新输入。"))
     context = {"form": form, "enrolled": user.has_totp, "next": _next_url(request)}
     if not user.has_totp:
         if not user.totp_secret or request.method == "GET":
@@ -108,8 +110,15 @@ def password_change(request: HttpRequest) -> HttpResponse:
         user = form.save()
         update_session_auth_hash(request, user)
         revoked = services.api_tokens_revoke_all(user=user)
-        note = f"，原有的 {revoked} 个 API 令牌已一并撤销" if revoked else ""
-        messages.success(request, f"密码已修改{note}。")
+        if revoked:
+            message = ngettext(
+                "密码已修改，原有的 %(count)d 个 API 令牌已一并撤销。",
+                "密码已修改，原有的 %(count)d 个 API 令牌已一并撤销。",
+                revoked,
+            ) % {"count": revoked}
+        else:
+            message = _("密码已修改。")
+        messages.success(request, message)
         return redirect("accounts:security")
     return render(request, "accounts/password_change.html", {"form": form})
 
@@ -119,9 +128,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
 def token_create(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写令牌用途（不超过 50 字）。")
+        messages.error(request, _("请填写令牌用途（不超过 50 字）。"))
         return redirect("accounts:security")
-    _, secret = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+    _token, secret = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
     request.session["mingjing_new_token"] = secret
     return redirect("accounts:security")
 
@@ -130,7 +139,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     if services.api_token_revoke(user=request.user, token_id=token_id):
-        messages.success(request, "令牌已撤销。")
+        messages.success(request, _("令牌已撤销。"))
     else:
-        messages.error(request, "该令牌不存在或已撤销。")
+        messages.error(request, _("该令牌不存在或已撤销。"))
     return redirect("accounts:security")

@@ -1,13 +1,17 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from mingjing.org.models import Court, Department, Person
 
 
 class CaseStage(models.TextChoices):
-    FILED = "filed", "已立案"
-    TRIAL = "trial", "审理中"
-    CLOSED = "closed", "已结案"
-    ARCHIVED = "archived", "已归档"
+    # Labels stay plain Chinese strings (gettext_noop only marks them for the catalogue): the
+    # spreadsheet imports match cells against them. Pages translate them when shown.
+    FILED = "filed", gettext_noop("已立案")
+    TRIAL = "trial", gettext_noop("审理中")
+    CLOSED = "closed", gettext_noop("已结案")
+    ARCHIVED = "archived", gettext_noop("已归档")
 
 
 class Case(models.Model):
@@ -49,20 +53,22 @@ class Case(models.Model):
 
 
 class ParticipantRole(models.TextChoices):
-    PLAINTIFF = "plaintiff", "原告"
-    DEFENDANT = "defendant", "被告"
-    THIRD_PARTY = "third_party", "第三人"
-    APPLICANT = "applicant", "申请人"
-    RESPONDENT = "respondent", "被申请人"
-    APPELLANT = "appellant", "上诉人"
-    APPELLEE = "appellee", "被上诉人"
-    PROSECUTOR = "prosecutor", "公诉机关"
-    ACCUSED = "accused", "被告人"
-    VICTIM = "victim", "被害人"
-    AGENT = "agent", "委托诉讼代理人"
-    LAWYER = "lawyer", "律师"
-    DEFENDER = "defender", "辩护人"
-    OTHER = "other", "其他"
+    # Labels stay plain Chinese strings (gettext_noop only marks them for the catalogue): the
+    # spreadsheet imports match cells against them. Pages translate them when shown.
+    PLAINTIFF = "plaintiff", gettext_noop("原告")
+    DEFENDANT = "defendant", gettext_noop("被告")
+    THIRD_PARTY = "third_party", gettext_noop("第三人")
+    APPLICANT = "applicant", gettext_noop("申请人")
+    RESPONDENT = "respondent", gettext_noop("被申请人")
+    APPELLANT = "appellant", gettext_noop("上诉人")
+    APPELLEE = "appellee", gettext_noop("被上诉人")
+    PROSECUTOR = "prosecutor", gettext_noop("公诉机关")
+    ACCUSED = "accused", gettext_noop("被告人")
+    VICTIM = "victim", gettext_noop("被害人")
+    AGENT = "agent", gettext_noop("委托诉讼代理人")
+    LAWYER = "lawyer", gettext_noop("律师")
+    DEFENDER = "defender", gettext_noop("辩护人")
+    OTHER = "other", gettext_noop("其他")
 
 
 class Participant(models.Model):
@@ -85,11 +91,11 @@ class Participant(models.Model):
 
 
 class AssignmentRole(models.TextChoices):
-    PRESIDING = "presiding", "审判长"
-    JUDGE = "judge", "承办法官"
-    MEMBER = "member", "合议庭成员"
-    ASSISTANT = "assistant", "法官助理"
-    CLERK = "clerk", "书记员"
+    PRESIDING = "presiding", _("审判长")
+    JUDGE = "judge", _("承办法官")
+    MEMBER = "member", _("合议庭成员")
+    ASSISTANT = "assistant", _("法官助理")
+    CLERK = "clerk", _("书记员")
 
 
 class Assignment(models.Model):

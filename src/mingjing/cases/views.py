@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from mingjing.cases import selectors
 from mingjing.security import policy
@@ -11,7 +12,7 @@ from mingjing.security import policy
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     if not policy.may_look_up_cases(request.actor):
-        raise PermissionDenied("您的角色无权查询案件。")
+        raise PermissionDenied(_("您的角色无权查询案件。"))
     query = request.GET.get("q", "").strip()[:60]
     mine = request.GET.get("mine") == "1"
     cases = selectors.search_cases(request.actor, query, mine=mine)

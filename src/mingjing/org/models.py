@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_noop
 
 from mingjing.org.roles import Role
 
@@ -51,10 +52,12 @@ class Department(models.Model):
 
 
 class PersonStatus(models.TextChoices):
-    SERVING = "serving", "在职"
-    TRANSFERRED = "transferred", "调离"
-    RETIRED = "retired", "退休"
-    DEPARTED = "departed", "离职"
+    # Labels stay plain Chinese strings (gettext_noop only marks them for the catalogue): the
+    # spreadsheet imports match cells against them. Pages translate them when shown.
+    SERVING = "serving", gettext_noop("在职")
+    TRANSFERRED = "transferred", gettext_noop("调离")
+    RETIRED = "retired", gettext_noop("退休")
+    DEPARTED = "departed", gettext_noop("离职")
 
 
 class Person(models.Model):

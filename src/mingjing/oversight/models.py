@@ -1,19 +1,20 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from mingjing.org.models import Court, Person
 from mingjing.records.models import Record
 
 
 class DisclosureKind(models.TextChoices):
-    VIEW = "view", "查阅"
-    DISCLOSE = "disclose", "对外提供"
+    VIEW = "view", _("查阅")
+    DISCLOSE = "disclose", _("对外提供")
 
 
 class DisclosureStatus(models.TextChoices):
-    PENDING = "pending", "待审批"
-    APPROVED = "approved", "已批准"
-    REFUSED = "refused", "不予批准"
-    REVOKED = "revoked", "已撤销"
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REFUSED = "refused", _("不予批准")
+    REVOKED = "revoked", _("已撤销")
 
 
 class DisclosureRequest(models.Model):

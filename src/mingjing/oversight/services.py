@@ -5,6 +5,8 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from mingjing.accounts.services import totp_verify
 from mingjing.oversight.models import DisclosureKind, DisclosureRequest, DisclosureStatus
@@ -19,26 +21,27 @@ MAX_DAYS = 30
 def _records_in_scope(actor: Actor, record_ids: list[int]) -> list[Record]:
     ids = sorted(set(record_ids))
     if not ids:
-        raise ValidationError({"records": "请至少指定一条记录。"})
+        raise ValidationError({"records": _("请至少指定一条记录。")})
     found = list(
         Record.objects.filter(court=actor.court, pk__in=ids).exclude(status=RecordStatus.DRAFT)
     )
     missing = sorted(set(ids) - {r.pk for r in found})
     if missing:
-        numbers = "、".join(str(i) for i in missing)
-        raise ValidationError({"records": f"以下记录编号不存在或尚未提交：{numbers}"})
+        numbers = pgettext("list separator", "、").join(str(i) for i in missing)
+        message = _("以下记录编号不存在或尚未提交：%(numbers)s") % {"numbers": numbers}
+        raise ValidationError({"records": message})
     return found
 
 
 def _clean_request(kind: str, reason: str, days: int) -> str:
     errors = {}
     if kind not in DisclosureKind.values:
-        errors["kind"] = "请选择申请类型。"
+        errors["kind"] = _("请选择申请类型。")
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON_LENGTH:
-        errors["reason"] = f"请写明事由（至少 {MIN_REASON_LENGTH} 个字）。"
+        errors["reason"] = _("请写明事由（至少 %(count)d 个字）。") % {"count": MIN_REASON_LENGTH}
     if not 1 <= days <= MAX_DAYS:
-        errors["days"] = f"有效期应为 1 至 {MAX_DAYS} 天。"
+        errors["days"] = _("有效期应为 1 至 %(max)d 天。") % {"max": MAX_DAYS}
     if errors:
         raise ValidationError(errors)
     return reason
@@ -50,7 +53,7 @@ def disclosure_request(
 ) -> DisclosureRequest:
     """An inspector or the custodian asks to see or disclose specific records, with a reason."""
     if not policy.may_request_disclosure(actor):
-        raise PermissionDenied("只有督察室人员可以申请查阅。")
+        raise PermissionDenied(_("只有督察室人员可以申请查阅。"))
     reason = _clean_request(kind, reason, days)
     records = _records_in_scope(actor, record_ids)
     disclosure = DisclosureRequest.objects.create(
@@ -67,19 +70,19 @@ def disclosure_request(
 def _lock_pending(actor: Actor, disclosure: DisclosureRequest) -> DisclosureRequest:
     locked = DisclosureRequest.objects.select_for_update().get(pk=disclosure.pk)
     if not policy.may_decide_disclosure(actor, locked):
-        raise PermissionDenied("只有院长或党组书记可以审批查阅申请。")
+        raise PermissionDenied(_("只有院长或党组书记可以审批查阅申请。"))
     if locked.status != DisclosureStatus.PENDING:
-        raise ValidationError("该申请已经处理过了。")
+        raise ValidationError(_("该申请已经处理过了。"))
     if locked.requester_id == actor.person.id:
-        raise ValidationError("不能审批本人提出的申请。")
+        raise ValidationError(_("不能审批本人提出的申请。"))
     if any(policy.is_named_subject(actor, r) for r in locked.records.all()):
-        raise ValidationError("您是所涉记录的被记录人，须回避，请由其他院领导审批。")
+        raise ValidationError(_("您是所涉记录的被记录人，须回避，请由其他院领导审批。"))
     return locked
 
 
 def _reauthenticate(actor: Actor, otp: str) -> None:
     if not totp_verify(user=actor.user, code=otp or ""):
-        raise ValidationError({"otp": "动态口令不正确或已使用过，请重新输入。"})
+        raise ValidationError({"otp": _("动态口令不正确或已使用过，请重新输入。")})
 
 
 @transaction.atomic
@@ -112,9 +115,9 @@ def disclosure_revoke(*, actor: Actor, disclosure: DisclosureRequest, request=No
     """End a grant early (the approver, or the requester giving it up)."""
     locked = DisclosureRequest.objects.select_for_update().get(pk=disclosure.pk)
     if not policy.may_revoke_disclosure(actor, locked):
-        raise PermissionDenied("无权撤销该查阅授权。")
+        raise PermissionDenied(_("无权撤销该查阅授权。"))
     if locked.status not in (DisclosureStatus.APPROVED, DisclosureStatus.PENDING):
-        raise ValidationError("该申请已不在有效状态。")
+        raise ValidationError(_("该申请已不在有效状态。"))
     locked.status = DisclosureStatus.REVOKED
     locked.revoked_at = timezone.now()
     locked.save(update_fields=["status", "revoked_at"])

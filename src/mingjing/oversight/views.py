@@ -3,6 +3,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from mingjing.oversight import selectors, services
@@ -22,7 +24,7 @@ def _add_service_errors(form, error: ValidationError) -> None:
 def disclosure_list(request: HttpRequest) -> HttpResponse:
     actor = request.actor
     if not (policy.may_request_disclosure(actor) or actor.has("approver")):
-        raise PermissionDenied("您的角色不涉及查阅审批。")
+        raise PermissionDenied(_("您的角色不涉及查阅审批。"))
     context = {
         "disclosures": selectors.disclosures_for(actor).prefetch_related("records"),
         "may_request": policy.may_request_disclosure(actor),
@@ -33,7 +35,7 @@ def disclosure_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def disclosure_new(request: HttpRequest) -> HttpResponse:
     if not policy.may_request_disclosure(request.actor):
-        raise PermissionDenied("只有督察室人员可以申请查阅。")
+        raise PermissionDenied(_("只有督察室人员可以申请查阅。"))
     form = DisclosureRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -48,7 +50,7 @@ def disclosure_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            messages.success(request, "查阅申请已提交，等待院长或党组书记审批。")
+            messages.success(request, _("查阅申请已提交，等待院长或党组书记审批。"))
             return redirect("oversight:disclosure_detail", disclosure.id)
     return render(request, "oversight/disclosure_new.html", {"form": form})
 
@@ -61,7 +63,7 @@ def disclosure_detail(request: HttpRequest, disclosure_id: int) -> HttpResponse:
     form = DecisionForm(request.POST or None) if decide else None
     if request.method == "POST":
         if form is None:
-            raise PermissionDenied("您无权审批该申请。")
+            raise PermissionDenied(_("您无权审批该申请。"))
         if form.is_valid():
             try:
                 services.disclosure_decide(
@@ -75,7 +77,7 @@ def disclosure_detail(request: HttpRequest, disclosure_id: int) -> HttpResponse:
             except ValidationError as error:
                 _add_service_errors(form, error)
             else:
-                messages.success(request, "审批意见已保存。")
+                messages.success(request, _("审批意见已保存。"))
                 return redirect("oversight:disclosure_detail", disclosure.id)
     context = {
         "disclosure": disclosure,
@@ -94,7 +96,7 @@ def disclosure_revoke(request: HttpRequest, disclosure_id: int) -> HttpResponse:
     try:
         services.disclosure_revoke(actor=request.actor, disclosure=disclosure, request=request)
     except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
+        messages.error(request, pgettext("message separator", "；").join(error.messages))
     else:
-        messages.success(request, "查阅授权已撤销。")
+        messages.success(request, _("查阅授权已撤销。"))
     return redirect("oversight:disclosure_detail", disclosure.id)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 
 from mingjing.security import policy
 from mingjing.security.actor import Actor
@@ -16,16 +17,17 @@ class NavItem:
 
 
 def _entries(actor: Actor) -> list[tuple[str, str]]:
-    entries = [("我的待办", "web:home")]
+    # Labels stay Chinese here; base.html translates them with {% translate item.label %}.
+    entries = [(gettext_noop("我的待办"), "web:home")]
     if policy.may_look_up_cases(actor):
-        entries.append(("案件查询", "cases:search"))
+        entries.append((gettext_noop("案件查询"), "cases:search"))
     if actor.person is not None and actor.roles - {"sysadmin", "supervisor", "personnel"}:
-        entries.append(("记录", "records:list"))
+        entries.append((gettext_noop("记录"), "records:list"))
     if policy.may_request_disclosure(actor) or actor.has("approver"):
-        entries.append(("查阅审批", "oversight:disclosure_list"))
+        entries.append((gettext_noop("查阅审批"), "oversight:disclosure_list"))
     if policy.may_administer(actor):
-        entries.append(("系统管理", "admin:index"))
-    entries.append(("账号安全", "accounts:security"))
+        entries.append((gettext_noop("系统管理"), "admin:index"))
+    entries.append((gettext_noop("账号安全"), "accounts:security"))
     return entries
 
 

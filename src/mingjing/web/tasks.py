@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from mingjing.org.roles import Role
 from mingjing.security.actor import Actor
@@ -18,6 +19,8 @@ class Task:
 
 @dataclass(frozen=True)
 class RoleSection:
+    """`label` and `empty_text` are Chinese msgids; home.html translates them."""
+
     role: str
     label: str
     tasks: list[Task]
@@ -30,8 +33,8 @@ def _account_tasks(actor: Actor) -> list[Task]:
     if policy.needs_second_factor(actor) and not actor.user.has_totp:
         return [
             Task(
-                "启用动态口令",
-                "您的角色须使用动态口令（TOTP）二次验证。",
+                gettext("启用动态口令"),
+                gettext("您的角色须使用动态口令（TOTP）二次验证。"),
                 reverse("accounts:totp_enrol"),
                 urgent=True,
             )
@@ -47,24 +50,29 @@ def _staff_tasks(actor: Actor) -> list[Task]:
         return []
     return [
         Task(
-            "我承办/参与的案件",
-            f"您当前参与办理 {count} 件案件；逢问必录，一案一表。",
+            gettext("我承办/参与的案件"),
+            ngettext(
+                "您当前参与办理 %(count)d 件案件；逢问必录，一案一表。",
+                "您当前参与办理 %(count)d 件案件；逢问必录，一案一表。",
+                count,
+            )
+            % {"count": count},
             reverse("cases:search") + "?mine=1",
         )
     ]
 
 
 _EMPTY = {
-    Role.STAFF: "暂无待办。如有人过问案件，请如实记录（逢问必录）。",
-    Role.DEPT_HEAD: "本部门暂无待审核事项。",
-    Role.DEPT_ADMIN: "本部门暂无待办。您只能看到填报数量，不能查看填报内容。",
-    Role.LEADER: "分管部门暂无待办。",
-    Role.CUSTODIAN: "暂无待甄别的记录。",
-    Role.INSPECTOR: "暂无待处理的监督事项。",
-    Role.APPROVER: "暂无待审批事项。",
-    Role.PERSONNEL: "暂无待办。",
-    Role.SUPERVISOR: "下级法院暂无待审阅的报送。",
-    Role.SYSADMIN: "暂无待办。系统管理员不接触任何填报内容。",
+    Role.STAFF: gettext_noop("暂无待办。如有人过问案件，请如实记录（逢问必录）。"),
+    Role.DEPT_HEAD: gettext_noop("本部门暂无待审核事项。"),
+    Role.DEPT_ADMIN: gettext_noop("本部门暂无待办。您只能看到填报数量，不能查看填报内容。"),
+    Role.LEADER: gettext_noop("分管部门暂无待办。"),
+    Role.CUSTODIAN: gettext_noop("暂无待甄别的记录。"),
+    Role.INSPECTOR: gettext_noop("暂无待处理的监督事项。"),
+    Role.APPROVER: gettext_noop("暂无待审批事项。"),
+    Role.PERSONNEL: gettext_noop("暂无待办。"),
+    Role.SUPERVISOR: gettext_noop("下级法院暂无待审阅的报送。"),
+    Role.SYSADMIN: gettext_noop("暂无待办。系统管理员不接触任何填报内容。"),
 }
 
 _SECTION_TASKS = {Role.STAFF: _staff_tasks}
@@ -75,7 +83,7 @@ def tasks_for(actor: Actor) -> list[RoleSection]:
     sections = []
     account = _account_tasks(actor)
     if account:
-        sections.append(RoleSection("account", "账号", account, ""))
+        sections.append(RoleSection("account", gettext_noop("账号"), account, ""))
     for role in Role:
         if role in actor.roles:
             tasks = _SECTION_TASKS.get(role, lambda a: [])(actor)

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 
 from mingjing.web.tasks import tasks_for
@@ -20,13 +21,19 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+# Titles and messages are Chinese msgids; error.html translates them. A PermissionDenied message
+# arrives already translated (raised with gettext), and translating it again leaves it as it is.
 def forbidden(request: HttpRequest, exception=None) -> HttpResponse:
-    message = str(exception) if exception and str(exception) else "您无权访问此页面。"
-    return render(request, "web/error.html", {"title": "无权访问", "message": message}, status=403)
+    message = str(exception) if exception and str(exception) else gettext_noop("您无权访问此页面。")
+    context = {"title": gettext_noop("无权访问"), "message": message}
+    return render(request, "web/error.html", context, status=403)
 
 
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    context = {"title": "页面不存在", "message": "您要找的内容不存在，或您无权查看。"}
+    context = {
+        "title": gettext_noop("页面不存在"),
+        "message": gettext_noop("您要找的内容不存在，或您无权查看。"),
+    }
     return render(request, "web/error.html", context, status=404)
 
 
