@@ -84,6 +84,13 @@ class Record(models.Model):
         "状态", max_length=20, choices=RecordStatus.choices, default=RecordStatus.DRAFT
     )
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    not_about_a_case = models.BooleanField("不涉及具体案件", default=False)
+    # Seed 四(一): off-hours or off-site contact with parties, lawyers, special-relation
+    # persons or intermediaries is reported within three days; later ones need a reason.
+    off_hours_contact = models.BooleanField("非工作时间或非工作场所接触", default=False)
+    report_due_at = models.DateTimeField("应报告期限", null=True, blank=True)
+    is_late = models.BooleanField("逾期报告", default=False)
+    late_reason = models.TextField("逾期原因", blank=True)
     # HMAC of the subject's Person id when the subject works here: named-subject exclusion.
     subject_person_index = models.CharField(max_length=64, blank=True, db_index=True)
     # HMAC of the normalised subject name: spotting one person in many records.
@@ -122,3 +129,145 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"附件 #{self.pk}"
+
+
+class Amendment(models.Model):
+    """A correction appended to a submitted record; the record itself never changes."""
+
+    record = models.ForeignKey(
+        Record, verbose_name="记录", on_delete=models.CASCADE, related_name="amendments"
+    )
+    author = models.ForeignKey(
+        Person, verbose_name="更正人", on_delete=models.PROTECT, related_name="amendments"
+    )
+    sealed = models.BinaryField("密封的更正内容（事由与更正）")
+    created_at = models.DateTimeField("更正时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "更正"
+        verbose_name_plural = "更正"
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"更正 #{self.pk}（记录 #{self.record_id}）"
+
+
+class DeclarationStatus(models.TextChoices):
+    PENDING = "pending", _("待填报")
+    DECLARED = "declared", _("已填报")
+    BOUND = "bound", _("已入卷")
+
+
+class CaseDeclaration(models.Model):
+    """一案一表: one handler's declaration for one case, records or an explicit none."""
+
+    case = models.ForeignKey(
+        Case, verbose_name="案件", on_delete=models.CASCADE, related_name="declarations"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name="办案人员", on_delete=models.PROTECT, related_name="declarations"
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=DeclarationStatus.choices, default=DeclarationStatus.PENDING
+    )
+    none_to_report = models.BooleanField("无相关情况", default=False)
+    declared_at = models.DateTimeField("填报时间", null=True, blank=True)
+    bound_at = models.DateTimeField("入卷时间", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "一案一表"
+        verbose_name_plural = "一案一表"
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person"], name="declaration_once"),
+        ]
+        indexes = [models.Index(fields=["status", "case"], name="declaration_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} · {self.person.name}"
+
+
+class SpecialReportKind(models.TextChoices):
+    RELATIVES = "relatives", _("近亲属从事律师职业报告表")
+    DEPUTY_CONCERN = "deputy_concern", _("人大代表、政协委员关注案件报告表")
+
+
+class SpecialReport(models.Model):
+    """The national platform's special report forms; contents sealed like records."""
+
+    court = models.ForeignKey(
+        Court, verbose_name="法院", on_delete=models.PROTECT, related_name="special_reports"
+    )
+    kind = models.CharField("表单", max_length=20, choices=SpecialReportKind.choices)
+    reporter = models.ForeignKey(
+        Person, verbose_name="填报人", on_delete=models.PROTECT, related_name="special_reports"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name="部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="special_reports",
+    )
+    case = models.ForeignKey(
+        Case,
+        verbose_name="案件",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="special_reports",
+    )
+    status = models.CharField(
+        "状态", max_length=20, choices=RecordStatus.choices, default=RecordStatus.DRAFT
+    )
+    sealed = models.BinaryField("密封内容")
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "专项报告"
+        verbose_name_plural = "专项报告"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class Classification(models.TextChoices):
+    NORMAL_DUTY = "normal_duty", _("正常履职过问")
+    IMPROPER_INQUIRY = "improper_inquiry", _("违规过问")
+    ILLEGAL_INTERFERENCE = "illegal_interference", _("违法干预")
+    IMPROPER_CONTACT = "improper_contact", _("不正当接触交往")
+    OUT_OF_SCOPE = "out_of_scope", _("不属于“三个规定”范围")
+
+
+class Disposition(models.TextChoices):
+    NO_ACTION = "no_action", _("不作处理")
+    REPORTED_TO_PRESIDENT = "reported_to_president", _("报告院长")
+    REFERRED_DISCIPLINE = "referred_discipline", _("移送纪检监察机关")
+    REFERRED_SUBJECTS_UNIT = "referred_subjects_unit", _("通报过问人所在单位")
+    OTHER = "other", _("其他")
+
+
+class Screening(models.Model):
+    """甄别处置: the custodian's classification of a submitted record and what followed."""
+
+    record = models.OneToOneField(
+        Record, verbose_name="记录", on_delete=models.CASCADE, related_name="screening"
+    )
+    classification = models.CharField("甄别结论", max_length=30, choices=Classification.choices)
+    disposition = models.CharField("处置", max_length=30, choices=Disposition.choices, blank=True)
+    sealed_note = models.BinaryField("密封的说明", blank=True, default=b"")
+    screened_by = models.ForeignKey(
+        Person, verbose_name="甄别人", on_delete=models.PROTECT, related_name="screenings"
+    )
+    screened_at = models.DateTimeField("甄别时间")
+    disposed_at = models.DateTimeField("处置时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "甄别处置"
+        verbose_name_plural = "甄别处置"
+
+    def __str__(self) -> str:
+        return f"甄别（记录 #{self.record_id}）"

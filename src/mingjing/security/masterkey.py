@@ -52,8 +52,15 @@ def testing_master_key() -> MasterKey:
 
 
 def master_key_path() -> str | None:
-    """The configured key file path (environment first, then settings), or None."""
-    return env_str(ENV_VAR) or getattr(settings, ENV_VAR, None) or None
+    """The configured key file path (environment first, then settings), or None.
+
+    In debug mode only, `var/master.key` made by `make run` is used when nothing is set.
+    """
+    configured = env_str(ENV_VAR) or getattr(settings, ENV_VAR, None)
+    if configured:
+        return configured
+    dev_key = Path(settings.DATA_DIR) / "master.key"
+    return str(dev_key) if settings.DEBUG and dev_key.is_file() else None
 
 
 def load_master_keys() -> list[MasterKey]:
