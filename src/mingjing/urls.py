@@ -6,6 +6,8 @@ urlpatterns = [
     path("accounts/", include("mingjing.accounts.urls")),
     path("cases/", include("mingjing.cases.urls")),
     path("records/", include("mingjing.records.urls")),
+    path("declarations/", include("mingjing.records.declaration_urls")),
+    path("special-reports/", include("mingjing.records.special_urls")),
     path("oversight/", include("mingjing.oversight.urls")),
     path("security/", include("mingjing.security.urls")),
     path("api/v1/", include("mingjing.api.urls")),

@@ -216,10 +216,16 @@ def _paths() -> dict:
 
 
 def openapi_document() -> dict:
+    from mingjing.api import declarations, records
+
+    paths, schemas = _paths(), {}
+    for module in (records, declarations):
+        paths.update(module.OPENAPI_PATHS)
+        schemas.update(module.OPENAPI_SCHEMAS)
     return {
         "openapi": "3.1.0",
         "info": {"title": "明镜 Mingjing API", "version": "1"},
-        "paths": _paths(),
+        "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {
@@ -227,6 +233,7 @@ def openapi_document() -> dict:
                 "Me": _ME,
                 "CaseSummary": _CASE_SUMMARY,
                 "CaseDetail": _CASE_DETAIL,
+                **schemas,
             },
         },
         "security": [{"bearer": []}],

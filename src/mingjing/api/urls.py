@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mingjing.api import views
+from mingjing.api import declarations, records, views
 
 app_name = "api"
 urlpatterns = [
@@ -9,4 +9,6 @@ urlpatterns = [
     path("cases", views.cases, name="cases"),
     path("cases/<int:case_id>", views.case, name="case"),
     path("openapi.json", views.openapi, name="openapi"),
+    *records.urlpatterns,
+    *declarations.urlpatterns,
 ]
