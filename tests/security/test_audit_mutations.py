@@ -42,3 +42,24 @@ def test_a_login_touching_only_bookkeeping_fields_is_not_a_user_update(cast, cli
     before = AuditEvent.objects.filter(action="accounts.user.update").count()
     client.post(reverse("accounts:login"), {"username": "staff", "password": PASSWORD})
     assert AuditEvent.objects.filter(action="accounts.user.update").count() == before
+
+
+def test_logins_failures_lockouts_and_logouts_are_in_the_chain(cast, client):
+    from django.conf import settings
+
+    from tests.conftest import PASSWORD
+
+    login_url = reverse("accounts:login")
+    client.post(login_url, {"username": "staff", "password": PASSWORD})
+    client.post(reverse("accounts:logout"))
+    for _ in range(settings.MINGJING_LOCKOUT_ATTEMPTS):
+        client.post(login_url, {"username": "staff2", "password": "wrong-password"})
+    client.post(login_url, {"username": "nobody", "password": "wrong-password"})
+    actions = list(AuditEvent.objects.values_list("action", "actor_id", "detail"))
+    assert ("auth.login", cast.staff.id, {}) in actions
+    assert ("auth.logout", cast.staff.id, {}) in actions
+    failures = [a for a in actions if a[0] == "auth.login_failed" and a[1] == cast.staff2.id]
+    assert len(failures) == settings.MINGJING_LOCKOUT_ATTEMPTS
+    assert ("auth.lockout", cast.staff2.id, {}) in actions
+    assert ("auth.login_failed", None, {"unknown_user": True}) in actions
+    assert verify_chain().ok

@@ -57,15 +57,25 @@ def login_attempt(*, username: str, password: str, request=None) -> LoginResult:
     with transaction.atomic():
         user = User.objects.select_for_update().filter(username=username).first()
         if user and _is_locked(user):
+            _audit("auth.login_refused_locked", user, request)
             return LoginResult(None, _locked_message(user))
         authenticated = authenticate(request, username=username, password=password)
         if authenticated is not None:
             if not authenticated.has_totp:
                 _reset_failures(authenticated)
+            _audit("auth.login", authenticated, request)
             return LoginResult(authenticated)
+        # An unknown name is logged without the name: users sometimes type a password there.
+        _audit("auth.login_failed", user, request, None if user else {"unknown_user": True})
         if user is None:
             return LoginResult(None, _bad_credentials_message())
         return LoginResult(None, _record_failure(user))
+
+
+def _audit(action: str, user: User | None, request, detail: dict | None = None) -> None:
+    from mingjing.security.audit import log_event
+
+    log_event(action=action, actor=user, obj=user, detail=detail, request=request)
 
 
 def _reset_failures(user: User) -> None:
@@ -78,6 +88,7 @@ def _record_failure(user: User) -> str:
         user.locked_until = timezone.now() + timedelta(minutes=settings.MINGJING_LOCKOUT_MINUTES)
         user.failed_login_count = 0
         user.save(update_fields=["failed_login_count", "locked_until"])
+        _audit("auth.lockout", user, None)
         return _locked_message(user)
     user.save(update_fields=["failed_login_count"])
     return _bad_credentials_message()
@@ -86,6 +97,9 @@ def _record_failure(user: User) -> str:
 def account_unlock(*, actor, user: User) -> None:
     """A sysadmin lifts a lockout."""
     _reset_failures(user)
+    from mingjing.security.audit import log_event
+
+    log_event(action="auth.unlock", actor=actor, obj=user)
 
 
 def totp_begin_enrolment(*, user: User) -> str:
@@ -131,6 +145,7 @@ def totp_verify(*, user: User, code: str) -> bool:
         step = _matching_step(locked.totp_secret, code)
         if step is None or step <= locked.totp_last_step:
             if locked.totp_confirmed_at is not None:
+                _audit("auth.totp_failed", locked, None)
                 _record_failure(locked)
             return False
         locked.totp_last_step = step
@@ -140,6 +155,7 @@ def totp_verify(*, user: User, code: str) -> bool:
             locked.totp_confirmed_at = timezone.now()
             fields.append("totp_confirmed_at")
         locked.save(update_fields=fields)
+        _audit("auth.totp", locked, None)
     user.refresh_from_db(fields=["totp_last_step", "totp_confirmed_at", "failed_login_count"])
     return True
 
@@ -147,10 +163,19 @@ def totp_verify(*, user: User, code: str) -> bool:
 def totp_reset(*, actor, user: User) -> None:
     """A sysadmin clears a lost second factor; the user must enrol again."""
     User.objects.filter(pk=user.pk).update(totp_secret="", totp_confirmed_at=None, totp_last_step=0)
+    from mingjing.security.audit import log_event
+
+    log_event(action="auth.totp_reset", actor=actor, obj=user)
 
 
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def logout_recorded(*, user: User, request) -> None:
+    """Note the end of a session in the audit chain (called before Django's logout)."""
+    if user.is_authenticated:
+        _audit("auth.logout", user, request)
 
 
 def api_token_create(*, user: User, name: str, days: int | None = None) -> tuple[ApiToken, str]:
@@ -167,16 +192,22 @@ def api_token_create(*, user: User, name: str, days: int | None = None) -> tuple
 
 
 def api_token_revoke(*, user: User, token_id: int) -> bool:
-    return bool(
+    revoked = bool(
         ApiToken.objects.filter(user=user, pk=token_id, revoked_at=None).update(
             revoked_at=timezone.now()
         )
     )
+    if revoked:
+        _audit("auth.token_revoke", user, None, {"token": token_id})
+    return revoked
 
 
 def api_tokens_revoke_all(*, user: User) -> int:
     """Revoke every live token: a changed password must not leave old tokens working."""
-    return ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())
+    count = ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())
+    if count:
+        _audit("auth.token_revoke_all", user, None, {"count": count})
+    return count
 
 
 def api_token_user(secret: str) -> User | None:

@@ -46,6 +46,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    services.logout_recorded(user=request.user, request=request)
     logout(request)
     messages.info(request, _("您已安全退出。"))
     return redirect("accounts:login")
