@@ -81,17 +81,17 @@ def test_web_page_answers_anonymous_visitors_as_the_matrix_says(world, client, u
 
 
 @pytest.mark.parametrize(("url_name", "username"), API_CASES)
-def test_api_endpoint_answers_each_role_as_the_matrix_says(cast, client, url_name, username):
+def test_api_endpoint_answers_each_role_as_the_matrix_says(world, client, url_name, username):
     build, expected, _ = API_MATRIX[url_name]
-    _, secret = api_token_create(user=cast.users[username], name="matrix")
-    response = client.get(build(cast), HTTP_AUTHORIZATION=f"Bearer {secret}")
+    _, secret = api_token_create(user=world.users[username], name="matrix")
+    response = client.get(build(world), HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert response.status_code == expected[username], (url_name, username)
 
 
 @pytest.mark.parametrize("url_name", list(API_MATRIX))
-def test_api_endpoint_answers_anonymous_callers_as_the_matrix_says(cast, client, url_name):
+def test_api_endpoint_answers_anonymous_callers_as_the_matrix_says(world, client, url_name):
     build, _, anonymous = API_MATRIX[url_name]
-    assert client.get(build(cast)).status_code == anonymous
+    assert client.get(build(world)).status_code == anonymous
 
 
 def test_another_courts_case_is_not_found_rather_than_forbidden(cast, client):

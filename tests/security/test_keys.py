@@ -244,6 +244,8 @@ def test_reencrypt_moves_every_value_to_the_newest_version_unchanged(cast):
         "record": 5,
         "attachment-meta": 1,
         "attachment-content": 1,
+        "special-report": 0,
+        "screening-note": 0,
         "signing-key": 0,
     }
     assert ("record", 2, 5) in calls and ("record", 5, 5) in calls

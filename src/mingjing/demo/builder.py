@@ -29,6 +29,7 @@ from mingjing.cases.models import (
 )
 from mingjing.org.models import Court, Department, Person, PersonStatus, RoleAssignment
 from mingjing.org.roles import Role
+from mingjing.records.declarations import declarations_sync
 
 DEMO_PASSWORD = "mingjing-demo"
 DEFAULT_SEED = 2026
@@ -892,6 +893,8 @@ def build_demo(*, seed: int = DEFAULT_SEED, reset_passwords: bool = False) -> De
     synced = sync_cases(court, cases, departments[DEMO_COURT[0]], tally)
     sync_participants(court, cases, synced, tally)
     sync_assignments(court, cases, synced, persons, tally)
+    # Assignments are bulk-created (no signals): expect every handler's declaration (一案一表).
+    declarations_sync(court=court)
     return _summary(courts, people, persons, tally)
 
 

@@ -47,6 +47,7 @@ from mingjing.imports.tabular import (
     split_positional,
 )
 from mingjing.org.models import Court, Department, Person
+from mingjing.records.declarations import declarations_sync
 from mingjing.security import audit
 from mingjing.security.actor import Actor
 
@@ -430,9 +431,12 @@ def _write_cases(
     _save_new_departments(rows)
     progress.start("写入", len(rows))
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+    assigned: set[int] = set()
     for chunk in chunks(rows, CHUNK):
-        _write_chunk(court, chunk, result, stamp)
+        assigned |= _write_chunk(court, chunk, result, stamp)
         progress.advance(len(chunk))
+    # Assignments went in by SQL, so no signal fired: each new handler owes a 一案一表.
+    declarations_sync(court=court, case_ids=assigned, actor=actor)
     audit.log_event(action="cases.import", actor=actor, court=court, detail=result.counts())
     progress.finish()
 
@@ -450,7 +454,8 @@ def _save_new_departments(rows: list[CaseRow]) -> None:
 
 def _write_chunk(
     court: Court, rows: Sequence[CaseRow], result: ImportResult, stamp: object
-) -> None:
+) -> set[int]:
+    """Write one chunk; returns the ids of the cases that were given new handlers."""
     existing = _existing_cases(court, [row.number for row in rows])
     new, changed = _plan_cases(rows, existing)
     _insert(
@@ -464,8 +469,10 @@ def _write_chunk(
         created = Case.objects.filter(court=court, number__in=[number for number, _ in new])
         ids |= dict(created.values_list("number", "id"))
     held = [case["id"] for case in existing.values()]  # new cases have nothing yet
-    touched = _sync_participants(rows, ids, held) | _sync_assignments(rows, ids, held)
+    assigned = _sync_assignments(rows, ids, held)
+    touched = _sync_participants(rows, ids, held) | assigned
     _count(rows, ids, {number for number, _ in new}, {pk for pk, _ in changed} | touched, result)
+    return assigned
 
 
 def _existing_cases(court: Court, numbers: list[str]) -> dict[str, dict]:

@@ -1,12 +1,15 @@
-"""Reads of disclosure requests and the grants they make."""
+"""Reads of disclosure requests and the grants they make, and of screening outcomes."""
 
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from mingjing.oversight.models import DisclosureRequest, DisclosureStatus
-from mingjing.security import policy
+from mingjing.oversight.screening import NOTE_PURPOSE
+from mingjing.records.models import Record, RecordStatus, Screening
+from mingjing.security import audit, policy
 from mingjing.security.actor import Actor
+from mingjing.security.sealing import unseal_json
 
 
 def active_grants(actor: Actor) -> QuerySet[DisclosureRequest]:
@@ -57,3 +60,55 @@ def disclosure_for(actor: Actor, disclosure_id: int) -> DisclosureRequest:
     if found is None or not policy.may_view_disclosure(actor, found):
         raise Http404("查阅申请不存在")
     return found
+
+
+# --- Screening and disposition (甄别处置) ----------------------------------------------------
+
+
+def screening_queue(actor: Actor) -> QuerySet[Record]:
+    """Submitted records awaiting classification, and screened ones awaiting disposition.
+
+    The custodian's own court only, never records naming him (those go up to the approver).
+    """
+    if not policy.may_screen(actor):
+        return Record.objects.none()
+    pending = [RecordStatus.SUBMITTED, RecordStatus.SCREENED]
+    records = Record.objects.filter(court=actor.court, status__in=pending)
+    own_index = policy.subject_index_of(actor)
+    if own_index:
+        records = records.exclude(subject_person_index=own_index)
+    return records.select_related("recorder", "department").order_by("submitted_at", "id")
+
+
+def screening_of(record: Record) -> Screening | None:
+    return Screening.objects.filter(record=record).select_related("screened_by").first()
+
+
+def screening_outcome_for(actor: Actor, record: Record) -> dict | None:
+    """Classification and disposition labels for those who may see them, else None.
+
+    The recorder learns the outcome of his own records; the custodian's note is not part of
+    it (see `screening_notes_for`).
+    """
+    if not policy.may_view_screening_outcome(actor, record):
+        return None
+    screening = screening_of(record)
+    if screening is None:
+        return None
+    return {
+        "classification": screening.get_classification_display(),
+        "disposition": screening.get_disposition_display() if screening.disposition else "",
+        "screened_at": screening.screened_at,
+        "disposed_at": screening.disposed_at,
+    }
+
+
+def screening_notes_for(actor: Actor, record: Record, *, request=None) -> dict:
+    """The custodian's sealed notes (classification, disposition), read with a log entry."""
+    screening = screening_of(record)
+    if screening is None or not screening.sealed_note:
+        return {}
+    if not policy.may_read_screening_note(actor, record):
+        return {}
+    audit.log_event(action="screening.read_note", actor=actor, obj=screening, request=request)
+    return unseal_json(record.court, screening.sealed_note, purpose=NOTE_PURPOSE)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mingjing.oversight import views
+from mingjing.oversight import screening_views, views
 
 app_name = "oversight"
 urlpatterns = [
@@ -11,5 +11,11 @@ urlpatterns = [
         "disclosures/<int:disclosure_id>/revoke/",
         views.disclosure_revoke,
         name="disclosure_revoke",
+    ),
+    path("screening/", screening_views.screening_queue, name="screening_queue"),
+    path(
+        "screening/<int:record_id>/",
+        screening_views.screening_detail,
+        name="screening_detail",
     ),
 ]

@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+"""一案一表 pages, at /declarations/."""
+
+from django.urls import path
+
+from mingjing.records import declaration_views as views
 
 app_name = "declarations"
-urlpatterns: list = []
+urlpatterns = [
+    path("cases/<int:case_id>/declare/", views.declare, name="declare"),
+    path("cases/<int:case_id>/bind/", views.bind, name="bind"),
+    path("cases/<int:case_id>/form.pdf", views.form_pdf, name="form_pdf"),
+    path("cases/<int:case_id>/form.docx", views.form_docx, name="form_docx"),
+    path("cases/<int:case_id>/close-check/", views.close_check, name="close_check"),
+    path("report/", views.report, name="report"),
+    path("report.xlsx", views.report_xlsx, name="report_xlsx"),
+]

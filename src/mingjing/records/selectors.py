@@ -1,14 +1,18 @@
 """Reads of records. Each takes the actor; contents come only through `record_contents`."""
 
+import math
+from datetime import datetime, timedelta
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from mingjing.oversight.selectors import grant_covering, granted_record_ids
-from mingjing.records.models import Record, RecordStatus
+from mingjing.records.models import Amendment, Attachment, Record, RecordStatus
 from mingjing.security import audit, policy
 from mingjing.security.actor import Actor
 from mingjing.security.models import AuditEvent
-from mingjing.security.sealing import unseal_json
+from mingjing.security.sealing import unseal, unseal_json
 
 SUBMITTED = [RecordStatus.SUBMITTED, RecordStatus.SCREENED, RecordStatus.DISPOSED]
 
@@ -86,3 +90,94 @@ def readers_of(actor: Actor, record: Record) -> list:
         object_type=record._meta.label, object_id=str(record.pk), action="record.read"
     ).exclude(actor_id=actor.user.pk)
     return list(reads.order_by("seq").values("at", "actor_name", "detail"))
+
+
+# --- Recording: drafts, dossiers, attachments, late contact reports -------------------------
+
+
+def own_drafts(actor: Actor) -> QuerySet[Record]:
+    """The actor's unfinished drafts, newest first."""
+    if actor.person is None:
+        return Record.objects.none()
+    drafts = _court_records(actor).filter(recorder=actor.person, status=RecordStatus.DRAFT)
+    return drafts.order_by("-updated_at")
+
+
+def draft_for(actor: Actor, record_id: int) -> Record:
+    """The actor's own draft, to continue filling in; 404 for anyone else's."""
+    record = record_for(actor, record_id)
+    if not policy.may_edit_record(actor, record):
+        raise Http404("记录不存在")
+    return record
+
+
+def _attachment_meta(record: Record, attachment: Attachment) -> dict:
+    meta = unseal_json(record.court, attachment.sealed_meta, purpose="attachment-meta")
+    return {
+        "id": attachment.pk,
+        "size": attachment.size,
+        "created_at": attachment.created_at,
+        **meta,
+    }
+
+
+def _amendment(record: Record, amendment: Amendment) -> dict:
+    body = unseal_json(record.court, amendment.sealed, purpose="amendment")
+    return {"id": amendment.pk, "created_at": amendment.created_at, **body}
+
+
+def record_dossier(actor: Actor, record: Record, *, request=None) -> dict:
+    """Contents, attachment names and amendments in order: one read, logged once."""
+    contents = record_contents(actor, record, request=request)
+    attachments = [_attachment_meta(record, a) for a in record.attachments.order_by("pk")]
+    amendments = [_amendment(record, a) for a in record.amendments.order_by("created_at", "pk")]
+    return {"contents": contents, "attachments": attachments, "amendments": amendments}
+
+
+def draft_contents(actor: Actor, record: Record) -> dict:
+    """The recorder's own draft, to fill the form again (his own text: a read, logged)."""
+    if not policy.may_edit_record(actor, record):
+        raise Http404("记录不存在")
+    return record_dossier(actor, record)
+
+
+def attachment_download(actor: Actor, record_id: int, attachment_id: int, *, request=None):
+    """(name, content type, bytes) of an attachment the actor may read; the read is logged."""
+    record = record_for(actor, record_id)
+    attachment = record.attachments.filter(pk=attachment_id).first()
+    if attachment is None or not may_read(actor, record):
+        raise Http404("附件不存在")
+    meta = _attachment_meta(record, attachment)
+    grant = None if _reads_by_role(actor, record) else grant_covering(actor, record.id)
+    detail = {"record": record.pk, **({"grant": grant.id} if grant else {})}
+    audit.log_event(
+        action="attachment.read", actor=actor, obj=attachment, detail=detail, request=request
+    )
+    data = unseal(record.court, attachment.sealed_content, purpose="attachment-content")
+    return meta["name"], meta["content_type"], data
+
+
+def late_contact_reports(actor: Actor) -> QuerySet[Record]:
+    """Contact reports submitted after their deadline: metadata only, for the inspection office.
+
+    Records naming the viewer as their subject are left out, as everywhere.
+    """
+    if not policy.may_view_late_reports(actor):
+        return Record.objects.none()
+    late = _court_records(actor).filter(is_late=True, status__in=SUBMITTED)
+    return late.order_by("-submitted_at")
+
+
+def days_late(record: Record) -> int:
+    """Whole days (rounded up) between the deadline and the submission."""
+    if not (record.is_late and record.report_due_at and record.submitted_at):
+        return 0
+    seconds = (record.submitted_at - record.report_due_at).total_seconds()
+    return max(1, math.ceil(seconds / 86400))
+
+
+def time_left(record: Record, now: datetime | None = None) -> timedelta | None:
+    """Time until a contact report's deadline (negative once past); None if it has none."""
+    if record.report_due_at is None:
+        return None
+    return record.report_due_at - (now or timezone.now())

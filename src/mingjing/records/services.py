@@ -1,25 +1,39 @@
-"""Writes for records: drafts, submission (immutable from then on), receipts.
-
-The recording forms of the next issue call these; contents are sealed here, before any save.
+"""Writes for records: drafts, attachments, submission (immutable from then on), receipts,
+amendments. Contents are sealed here, before any save; every mutation is in the audit chain
+(never with confidential text in its detail).
 """
 
 import json
-from dataclasses import dataclass
-from datetime import datetime
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mingjing.cases import selectors as case_selectors
+from mingjing.cases.models import Case
+from mingjing.cases.numbers import normalise_case_number
 from mingjing.org.models import Person
-from mingjing.records.models import Behaviour, Category, Manner, Record, RecordStatus, SubjectKind
-from mingjing.security import audit, receipts
+from mingjing.records import files
+from mingjing.records.models import (
+    Amendment,
+    Attachment,
+    Behaviour,
+    Category,
+    Manner,
+    Record,
+    RecordStatus,
+    SubjectKind,
+)
+from mingjing.security import audit, policy, receipts
 from mingjing.security.actor import Actor
 from mingjing.security.crypto import family_of, keyed_hash
 from mingjing.security.keys import current_key
 from mingjing.security.models import KeyPurpose
-from mingjing.security.sealing import blind_index, seal_json, unseal_json
+from mingjing.security.sealing import blind_index, seal, seal_json, unseal_json
 
 SEALED_FIELDS = (
     "subject_name",
@@ -47,22 +61,68 @@ class RecordInput:
     place: str = ""
     content: str = ""
     handling: str = ""
+    # Case numbers as typed (any brackets and widths); each must be a case of this court.
+    case_numbers: list[str] = field(default_factory=list)
+    not_about_a_case: bool = False
+    off_hours_contact: bool = False
+    late_reason: str = ""
+
+
+# Seed 四(一): off-hours or off-site contact with these is reported within three days.
+CONTACT_SUBJECT_KINDS = frozenset(
+    {SubjectKind.PARTY, SubjectKind.LAWYER, SubjectKind.SPECIAL_RELATION, SubjectKind.INTERMEDIARY}
+)
+CONTACT_REPORT_DAYS = 3
+MAX_ATTACHMENTS = 20
+MAX_AMENDMENT_CHARS = 5000
+_CASE_SEPARATORS = re.compile(r"[\n,，;；、]+")
+
+
+def split_case_numbers(text: str) -> list[str]:
+    """Case numbers typed into one box, separated by new lines, commas or semicolons."""
+    return [part.strip() for part in _CASE_SEPARATORS.split(text or "") if part.strip()]
 
 
 def _check_choices(data: RecordInput) -> None:
     errors = {}
-    for field, choices in (
+    for name, choices in (
         ("category", Category),
         ("behaviour", Behaviour),
         ("manner", Manner),
         ("subject_kind", SubjectKind),
     ):
-        if getattr(data, field) not in choices.values:
-            errors[field] = _("请选择有效的选项。")
+        if getattr(data, name) not in choices.values:
+            errors[name] = _("请选择有效的选项。")
     if data.occurred_at > timezone.now():
         errors["occurred_at"] = _("发生时间不能晚于现在。")
+    if data.not_about_a_case and data.case_numbers:
+        errors["case_numbers"] = _("已勾选“不涉及具体案件”，请不要再填写案号。")
+    if data.off_hours_contact and not _is_contact(data.category, data.subject_kind):
+        errors["off_hours_contact"] = _(
+            "“非工作时间或非工作场所接触”只适用于与当事人、律师、特殊关系人、中介组织的接触。"
+        )
     if errors:
         raise ValidationError(errors)
+
+
+def _is_contact(category: str, subject_kind: str) -> bool:
+    return category == Category.IMPROPER_CONTACT or subject_kind in CONTACT_SUBJECT_KINDS
+
+
+def _cases(actor: Actor, numbers: list[str]) -> list[Case]:
+    """The court's cases with these numbers; a ValidationError naming each unknown one."""
+    found, unknown = [], []
+    visible = case_selectors.visible_cases(actor)
+    for raw in numbers:
+        case = visible.filter(number=normalise_case_number(raw)).first()
+        if case is None:
+            unknown.append(raw)
+        elif case not in found:
+            found.append(case)
+    if unknown:
+        message = _("本院没有案号为“%(numbers)s”的案件，请核对后重新填写。")
+        raise ValidationError({"case_numbers": message % {"numbers": "、".join(unknown)}})
+    return found
 
 
 def _subject_person(actor: Actor, data: RecordInput) -> Person | None:
@@ -75,19 +135,34 @@ def _subject_person(actor: Actor, data: RecordInput) -> Person | None:
 
 
 def _sealed_contents(data: RecordInput, person: Person | None) -> dict:
-    contents = {field: getattr(data, field).strip() for field in SEALED_FIELDS}
+    contents = {name: getattr(data, name).strip() for name in SEALED_FIELDS}
     if person is not None:
         contents["subject_person_id"] = person.id
         contents["subject_name"] = contents["subject_name"] or person.name
     return contents
 
 
+PLAIN_FIELDS = (
+    "category",
+    "behaviour",
+    "manner",
+    "subject_kind",
+    "occurred_at",
+    "not_about_a_case",
+    "off_hours_contact",
+)
+
+
 def _apply(record: Record, actor: Actor, data: RecordInput) -> None:
     _check_choices(data)
     person = _subject_person(actor, data)
     contents = _sealed_contents(data, person)
-    for field in ("category", "behaviour", "manner", "subject_kind", "occurred_at"):
-        setattr(record, field, getattr(data, field))
+    for name in PLAIN_FIELDS:
+        setattr(record, name, getattr(data, name))
+    record.late_reason = data.late_reason.strip()
+    record.report_due_at = (
+        data.occurred_at + timedelta(days=CONTACT_REPORT_DAYS) if data.off_hours_contact else None
+    )
     record.sealed = seal_json(actor.court, contents, purpose="record")
     record.subject_name_index = blind_index(actor.court, contents["subject_name"], kind="name")
     record.subject_person_index = (
@@ -96,19 +171,46 @@ def _apply(record: Record, actor: Actor, data: RecordInput) -> None:
 
 
 @transaction.atomic
-def record_save_draft(*, actor: Actor, data: RecordInput, record: Record | None = None) -> Record:
+def record_save_draft(
+    *, actor: Actor, data: RecordInput, record: Record | None = None, request=None
+) -> Record:
     """Create or update the actor's own draft. Submitted records cannot be changed here."""
-    if actor.person is None or not actor.has("staff"):
+    if not policy.may_record(actor):
         raise PermissionDenied(_("只有本院干警可以填写记录。"))
     if record is None:
         record = Record(court=actor.court, recorder=actor.person)
     elif record.recorder_id != actor.person.id or record.status != RecordStatus.DRAFT:
         raise ValidationError(_("记录已提交，不能修改；如需更正请追加更正说明。"))
+    cases = _cases(actor, data.case_numbers)
     record.department = actor.person.department
     _apply(record, actor, data)
     record.save()
-    audit.log_event(action="record.draft", actor=actor, obj=record)
+    record.cases.set(cases)
+    detail = {"cases": len(cases), "contact_report": record.report_due_at is not None}
+    audit.log_event(action="record.draft", actor=actor, obj=record, detail=detail, request=request)
     return record
+
+
+@transaction.atomic
+def record_save(
+    *,
+    actor: Actor,
+    data: RecordInput,
+    record: Record | None = None,
+    uploads: list[tuple[str, bytes]] | None = None,
+    submit: bool = False,
+    request=None,
+):
+    """Save a draft with new attachments and, when asked, submit it: all of it or nothing.
+
+    Returns (record, receipt); the receipt is None for a draft.
+    """
+    record = record_save_draft(actor=actor, data=data, record=record, request=request)
+    for name, content in uploads or []:
+        attachment_add(actor=actor, record=record, name=name, data=content, request=request)
+    if not submit:
+        return record, None
+    return record_submit(actor=actor, record=record, request=request, require_case=True)
 
 
 def content_digest(record: Record) -> str:
@@ -123,18 +225,51 @@ def content_digest(record: Record) -> str:
     return keyed_hash(family_of(row.algorithm), key, b"content:" + canonical.encode())
 
 
+def _check_case_link(record: Record) -> None:
+    if not record.not_about_a_case and not record.cases.exists():
+        raise ValidationError({"case_numbers": _("请填写涉及的案号，或勾选“不涉及具体案件”。")})
+
+
+def _check_deadline(record: Record, late_reason: str | None, now: datetime) -> None:
+    """Flag a contact report submitted after its 3-day deadline; such a one needs a reason."""
+    if late_reason is not None:
+        record.late_reason = late_reason.strip()
+    record.is_late = record.report_due_at is not None and now > record.report_due_at
+    if record.is_late and not record.late_reason:
+        raise ValidationError(
+            {"late_reason": _("已超过报告期限（接触后三日内），请填写逾期报告的原因。")}
+        )
+
+
 @transaction.atomic
-def record_submit(*, actor: Actor, record: Record, request=None):
-    """Submit a draft: immutable from now on, logged, and a signed receipt for the recorder."""
+def record_submit(
+    *,
+    actor: Actor,
+    record: Record,
+    request=None,
+    late_reason: str | None = None,
+    require_case: bool = False,
+):
+    """Submit a draft: immutable from now on, logged, and a signed receipt for the recorder.
+
+    A contact report after its deadline is flagged late and needs `late_reason` (or the one
+    saved with the draft). `require_case`: the record must name its cases or say it concerns
+    none (the forms ask; older callers that link cases themselves do not).
+    """
     record = Record.objects.select_for_update().get(pk=record.pk)
     if actor.person is None or record.recorder_id != actor.person.id:
         raise PermissionDenied(_("只能提交本人的记录。"))
     if record.status != RecordStatus.DRAFT:
         raise ValidationError(_("该记录已经提交过了，无需重复提交。"))
+    if require_case:
+        _check_case_link(record)
+    now = timezone.now()
+    _check_deadline(record, late_reason, now)
     record.status = RecordStatus.SUBMITTED
-    record.submitted_at = timezone.now()
-    record.save(update_fields=["status", "submitted_at", "updated_at"])
-    detail = {"digest": content_digest(record)}
+    record.submitted_at = now
+    fields = ["status", "submitted_at", "is_late", "late_reason", "updated_at"]
+    record.save(update_fields=fields)
+    detail = {"digest": content_digest(record), "late": record.is_late}
     event = audit.log_event(
         action="record.submit", actor=actor, obj=record, detail=detail, request=request
     )
@@ -142,3 +277,93 @@ def record_submit(*, actor: Actor, record: Record, request=None):
         court=record.court, obj=record, digest=detail["digest"], event=event
     )
     return record, receipt
+
+
+# --- Attachments -----------------------------------------------------------------------------
+
+ATTACHMENT_META = "attachment-meta"
+ATTACHMENT_CONTENT = "attachment-content"
+AMENDMENT_PURPOSE = "amendment"
+
+
+def _own_draft(actor: Actor, record: Record) -> None:
+    if not policy.is_recorder(actor, record):
+        raise PermissionDenied(_("只能修改本人的记录。"))
+    if record.status != RecordStatus.DRAFT:
+        raise ValidationError(_("记录已提交，不能修改；如需更正请追加更正说明。"))
+
+
+@transaction.atomic
+def attachment_add(
+    *, actor: Actor, record: Record, name: str, data: bytes, request=None
+) -> Attachment:
+    """Keep a file with the actor's draft: type checked by extension and contents, sealed."""
+    _own_draft(actor, record)
+    name = files.clean_name(name)
+    content_type = files.check_file(name, data)
+    if record.attachments.count() >= MAX_ATTACHMENTS:
+        raise ValidationError(_("每条记录最多 %(n)d 个附件。") % {"n": MAX_ATTACHMENTS})
+    meta = {"name": name, "content_type": content_type}
+    attachment = Attachment.objects.create(
+        record=record,
+        size=len(data),
+        sealed_meta=seal_json(record.court, meta, purpose=ATTACHMENT_META),
+        sealed_content=seal(record.court, data, purpose=ATTACHMENT_CONTENT),
+    )
+    detail = {"record": record.pk, "size": len(data)}
+    audit.log_event(
+        action="attachment.add", actor=actor, obj=attachment, detail=detail, request=request
+    )
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, actor: Actor, attachment: Attachment, request=None) -> None:
+    """Remove a file from the actor's draft (a submitted record keeps its files for ever)."""
+    _own_draft(actor, attachment.record)
+    detail = {"record": attachment.record_id, "attachment": attachment.pk}
+    audit.log_event(
+        action="attachment.remove",
+        actor=actor,
+        obj=attachment.record,
+        detail=detail,
+        request=request,
+    )
+    attachment.delete()
+
+
+# --- Amendments ------------------------------------------------------------------------------
+
+
+def _amendment_errors(reason: str, correction: str) -> dict[str, str]:
+    errors = {}
+    if not reason:
+        errors["reason"] = _("请填写更正事由。")
+    if not correction:
+        errors["correction"] = _("请填写更正内容。")
+    for key, value in (("reason", reason), ("correction", correction)):
+        if len(value) > MAX_AMENDMENT_CHARS:
+            errors[key] = _("不能超过 %(n)d 个字。") % {"n": MAX_AMENDMENT_CHARS}
+    return errors
+
+
+@transaction.atomic
+def amendment_add(
+    *, actor: Actor, record: Record, reason: str, correction: str, request=None
+) -> Amendment:
+    """Append a correction to the actor's submitted record; the record itself never changes."""
+    if not policy.may_amend_record(actor, record):
+        raise PermissionDenied(_("只有记录人可以更正已提交的记录。"))
+    reason, correction = (reason or "").strip(), (correction or "").strip()
+    errors = _amendment_errors(reason, correction)
+    if errors:
+        raise ValidationError(errors)
+    sealed = seal_json(
+        record.court, {"reason": reason, "correction": correction}, purpose=AMENDMENT_PURPOSE
+    )
+    amendment = Amendment.objects.create(record=record, author=actor.person, sealed=sealed)
+    detail = {"record": record.pk}
+    audit.log_event(
+        action="amendment.add", actor=actor, obj=amendment, detail=detail, request=request
+    )
+    return amendment

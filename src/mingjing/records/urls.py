@@ -5,6 +5,20 @@ from mingjing.records import views
 app_name = "records"
 urlpatterns = [
     path("", views.record_list, name="list"),
+    path("new/", views.record_new, name="new"),
+    path("late/", views.late_reports, name="late"),
     path("<int:record_id>/", views.record_detail, name="detail"),
+    path("<int:record_id>/edit/", views.record_edit, name="edit"),
+    path("<int:record_id>/amend/", views.record_amend, name="amend"),
     path("<int:record_id>/receipt.json", views.record_receipt, name="receipt"),
+    path(
+        "<int:record_id>/attachments/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment",
+    ),
+    path(
+        "<int:record_id>/attachments/<int:attachment_id>/delete/",
+        views.attachment_delete,
+        name="attachment_delete",
+    ),
 ]

@@ -1,31 +1,82 @@
+import uuid
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from mingjing.records import selectors
+from mingjing.records import selectors, services
+from mingjing.records.forms import AmendmentForm, RecordForm, initial_for, local_now_text
+from mingjing.records.models import Record, RecordStatus
 from mingjing.security import policy, receipts
 from mingjing.security.models import Receipt
+
+# Session key: form tokens of new-record forms already saved -> the record they made, so that
+# posting the same form twice (a double tap, a resent request) never makes a second record.
+TOKENS_KEY = "records_form_tokens"
+MAX_TOKENS = 20
 
 
 @login_required
 def record_list(request: HttpRequest) -> HttpResponse:
-    """Records the actor may see at least the category and status of; never contents here."""
-    records = selectors.records_with_metadata(request.actor).order_by("-occurred_at")
-    page = Paginator(records, 30).get_page(request.GET.get("page"))
-    context = {"page": page, "may_request": policy.may_request_disclosure(request.actor)}
+    """My drafts first; then the records the actor may see the category and status of."""
+    actor = request.actor
+    records = selectors.records_with_metadata(actor).exclude(status=RecordStatus.DRAFT)
+    page = Paginator(records.order_by("-occurred_at"), 30).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "drafts": selectors.own_drafts(actor),
+        "may_record": policy.may_record(actor),
+        "may_request": policy.may_request_disclosure(actor),
+        "may_view_late": policy.may_view_late_reports(actor),
+    }
     return render(request, "records/list.html", context)
+
+
+def time_left_text(record: Record) -> str:
+    """'距报告期限还有 2 天 5 小时', or that the deadline has passed; '' if there is none."""
+    left = selectors.time_left(record)
+    if left is None:
+        return ""
+    if left.total_seconds() <= 0:
+        return _("已超过报告期限")
+    hours = int(left.total_seconds() // 3600)
+    return _("距报告期限还有 %(days)d 天 %(hours)d 小时") % {
+        "days": hours // 24,
+        "hours": hours % 24,
+    }
+
+
+def _overdue(record: Record | None) -> bool:
+    left = selectors.time_left(record) if record else None
+    return left is not None and left.total_seconds() <= 0
 
 
 @login_required
 def record_detail(request: HttpRequest, record_id: int) -> HttpResponse:
     actor = request.actor
     record = selectors.record_for(actor, record_id)
-    contents = None
+    dossier = None
     if selectors.may_read(actor, record):
-        contents = selectors.record_contents(actor, record, request=request)
+        dossier = selectors.record_dossier(actor, record, request=request)
     readers = selectors.readers_of(actor, record) if policy.is_recorder(actor, record) else None
-    context = {"record": record, "contents": contents, "readers": readers}
+    context = {
+        "record": record,
+        "contents": dossier["contents"] if dossier else None,
+        "dossier": dossier,
+        "readers": readers,
+        "may_edit": policy.may_edit_record(actor, record),
+        "may_amend": policy.may_amend_record(actor, record),
+        "time_left": time_left_text(record) if record.status == RecordStatus.DRAFT else "",
+        "overdue": _overdue(record),
+        "days_late": selectors.days_late(record),
+        "cases": record.cases.order_by("number"),
+    }
     return render(request, "records/detail.html", context)
 
 
@@ -44,3 +95,166 @@ def record_receipt(request: HttpRequest, record_id: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="receipt-{record.pk}.json"'
     return response
+
+
+# --- Recording --------------------------------------------------------------------------------
+
+
+def _saved_token(request: HttpRequest, token: str) -> int | None:
+    return request.session.get(TOKENS_KEY, {}).get(token) if token else None
+
+
+def _remember_token(request: HttpRequest, token: str, record: Record) -> None:
+    if not token:
+        return
+    tokens = dict(list(request.session.get(TOKENS_KEY, {}).items())[-(MAX_TOKENS - 1) :])
+    tokens[token] = record.pk
+    request.session[TOKENS_KEY] = tokens
+
+
+def _render_form(
+    request: HttpRequest, form: RecordForm, record: Record | None, attachments=None
+) -> HttpResponse:
+    if record is not None and attachments is None:
+        attachments = selectors.draft_contents(request.actor, record)["attachments"]
+    context = {
+        "form": form,
+        "record": record,
+        "attachments": attachments or [],
+        "time_left": time_left_text(record) if record else "",
+        "overdue": _overdue(record),
+        "my_cases": _my_case_numbers(request),
+    }
+    return render(request, "records/form.html", context)
+
+
+def _my_case_numbers(request: HttpRequest) -> list[str]:
+    from mingjing.cases.selectors import cases_handled_by
+
+    return list(cases_handled_by(request.actor).values_list("number", flat=True)[:50])
+
+
+def _already_submitted(request: HttpRequest, record: Record) -> HttpResponse:
+    messages.warning(request, _("该记录已经提交过了，无需重复提交。"))
+    return redirect("records:detail", record.pk)
+
+
+def _save(request: HttpRequest, record: Record | None) -> HttpResponse:
+    form = RecordForm(request.POST, request.FILES, actor=request.actor)
+    submit = request.POST.get("action") == "submit"
+    if form.is_valid():
+        try:
+            record, _receipt = services.record_save(
+                actor=request.actor,
+                data=form.to_input(),
+                record=record,
+                uploads=form.uploads,
+                submit=submit,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            return _saved(request, form, record, submit)
+    if record is not None:
+        record.refresh_from_db()
+    return _render_form(request, form, record)
+
+
+def _saved(request: HttpRequest, form: RecordForm, record: Record, submit: bool) -> HttpResponse:
+    _remember_token(request, form.cleaned_data.get("form_token", ""), record)
+    if submit:
+        messages.success(request, _("记录已提交，不能再修改。请下载并妥善保存提交回执。"))
+        return redirect("records:detail", record.pk)
+    messages.success(request, _("草稿已保存，可以继续填写。"))
+    return redirect("records:edit", record.pk)
+
+
+@login_required
+def record_new(request: HttpRequest) -> HttpResponse:
+    """Record an interference, inquiry or contact: saved as a draft, or submitted at once."""
+    if not policy.may_record(request.actor):
+        raise PermissionDenied
+    if request.method != "POST":
+        initial = {"occurred_at": local_now_text(), "form_token": uuid.uuid4().hex}
+        return _render_form(request, RecordForm(actor=request.actor, initial=initial), None)
+    earlier = _saved_token(request, request.POST.get("form_token", ""))
+    if earlier is None:
+        return _save(request, None)
+    record = Record.objects.filter(pk=earlier, court=request.actor.court).first()
+    if record is None or record.status != RecordStatus.DRAFT:
+        return _already_submitted(request, record) if record else redirect("records:list")
+    return _save(request, record)
+
+
+@login_required
+def record_edit(request: HttpRequest, record_id: int) -> HttpResponse:
+    """Continue filling in one's own draft; a submitted record is never edited."""
+    actor = request.actor
+    record = selectors.record_for(actor, record_id)
+    if policy.may_amend_record(actor, record):
+        return _already_submitted(request, record)
+    if not policy.may_edit_record(actor, record):
+        raise Http404("记录不存在")
+    if request.method == "POST":
+        return _save(request, record)
+    dossier = selectors.draft_contents(actor, record)
+    form = RecordForm(actor=actor, initial=initial_for(dossier["contents"], record))
+    return _render_form(request, form, record, dossier["attachments"])
+
+
+@login_required
+def attachment_download(request: HttpRequest, record_id: int, attachment_id: int) -> HttpResponse:
+    """An attachment, for those who may read the record; every download is a logged read."""
+    name, content_type, data = selectors.attachment_download(
+        request.actor, record_id, attachment_id, request=request
+    )
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, record_id: int, attachment_id: int) -> HttpResponse:
+    """Remove a file from one's own draft."""
+    record = selectors.draft_for(request.actor, record_id)
+    attachment = record.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404("附件不存在")
+    services.attachment_remove(actor=request.actor, attachment=attachment, request=request)
+    messages.success(request, _("附件已删除。"))
+    return redirect("records:edit", record.pk)
+
+
+@login_required
+def record_amend(request: HttpRequest, record_id: int) -> HttpResponse:
+    """Append a correction to one's own submitted record (the record itself never changes)."""
+    record = selectors.record_for(request.actor, record_id)
+    if not policy.may_amend_record(request.actor, record):
+        raise Http404("记录不存在")
+    form = AmendmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.amendment_add(
+                actor=request.actor, record=record, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("更正说明已追加。"))
+            return redirect("records:detail", record.pk)
+    return render(request, "records/amend.html", {"form": form, "record": record})
+
+
+@login_required
+def late_reports(request: HttpRequest) -> HttpResponse:
+    """Contact reports submitted after the 3-day deadline: metadata only, for the office."""
+    if not policy.may_view_late_reports(request.actor):
+        raise PermissionDenied
+    late = selectors.late_contact_reports(request.actor).select_related("department")
+    page = Paginator(late, 50).get_page(request.GET.get("page"))
+    rows = [(record, selectors.days_late(record)) for record in page.object_list]
+    return render(request, "records/late.html", {"page": page, "rows": rows})

@@ -305,12 +305,14 @@ def _rewrap_row(
 
 def sealed_fields(court: Court) -> Iterator[tuple[str, QuerySet, str]]:
     """(purpose, queryset of the court's rows, field) for every sealed column."""
-    from mingjing.records.models import Attachment, Record
+    from mingjing.records.models import Attachment, Record, Screening, SpecialReport
 
     yield "record", Record.objects.filter(court=court), "sealed"
     attachments = Attachment.objects.filter(record__court=court)
     yield "attachment-meta", attachments, "sealed_meta"
     yield "attachment-content", attachments, "sealed_content"
+    yield "special-report", SpecialReport.objects.filter(court=court), "sealed"
+    yield "screening-note", Screening.objects.filter(record__court=court), "sealed_note"
     yield "signing-key", SigningKey.objects.filter(court=court), "wrapped_private"
 
 

@@ -124,6 +124,26 @@ def may_view_record_metadata(actor: Actor, record) -> bool:
     return record.department_id in departments
 
 
+def may_record(actor: Actor) -> bool:
+    """Every serving member of a court's staff records what he was asked (逢问必录)."""
+    return actor.person is not None and actor.court is not None and actor.has(Role.STAFF)
+
+
+def may_edit_record(actor: Actor, record) -> bool:
+    """Drafts are the recorder's alone to change; a submitted record never changes."""
+    return same_court(actor, record) and is_recorder(actor, record) and record.status == "draft"
+
+
+def may_amend_record(actor: Actor, record) -> bool:
+    """Corrections to a submitted record are appended by its recorder, and by nobody else."""
+    return same_court(actor, record) and is_recorder(actor, record) and record.status != "draft"
+
+
+def may_view_late_reports(actor: Actor) -> bool:
+    """The inspection office follows late contact reports: metadata only, never contents."""
+    return actor.has(Role.CUSTODIAN, Role.INSPECTOR)
+
+
 def may_request_disclosure(actor: Actor) -> bool:
     return actor.has(Role.INSPECTOR, Role.CUSTODIAN)
 
@@ -142,3 +162,144 @@ def may_view_disclosure(actor: Actor, disclosure) -> bool:
 def may_revoke_disclosure(actor: Actor, disclosure) -> bool:
     mine = actor.person is not None and disclosure.requester_id == actor.person.id
     return same_court(actor, disclosure) and (mine or actor.has(Role.APPROVER))
+
+
+# --- Case declarations (一案一表) ----------------------------------------------------------
+#
+# A declaration's status (待填报/已填报/已入卷) is case metadata, seen by whoever may look the
+# case up. Whether it says "none" or "N records" is a count about records, so it is seen only
+# by the case's own handlers and by those who see counts for the case's department; the
+# records' contents follow may_view_record_contents as everywhere. The handler declares for
+# himself alone. At closing, the declarations are bound into the secondary file (副卷) by one
+# of the case's handlers (usually the clerk) or the head of the handling department; nobody
+# else touches a case's file.
+
+DECLARATION_REPORT_ROLES = frozenset(
+    {
+        Role.CUSTODIAN,
+        Role.INSPECTOR,
+        Role.APPROVER,
+        Role.DEPT_HEAD,
+        Role.DEPT_ADMIN,
+        Role.LEADER,
+    }
+)
+
+
+def is_case_handler(actor: Actor, handler_ids) -> bool:
+    """True when the actor's person is among `handler_ids` (the case's assigned people)."""
+    return actor.person is not None and actor.person.id in handler_ids
+
+
+def may_view_declaration_counts(actor: Actor, case, *, handler_ids) -> bool:
+    """'None' or 'N records' per handler (never contents): handlers and the counts roles."""
+    if not may_view_case(actor, case):
+        return False
+    if is_case_handler(actor, handler_ids):
+        return True
+    departments = department_ids_for_counts(actor)
+    return departments is None or case.department_id in departments
+
+
+def may_print_declarations(actor: Actor, case, *, handler_ids) -> bool:
+    """The printable form states counts, so it follows may_view_declaration_counts."""
+    return may_view_declaration_counts(actor, case, handler_ids=handler_ids)
+
+
+def may_declare(actor: Actor, case, declaration) -> bool:
+    """Only the handler himself declares, on a case of his court, until it is bound."""
+    mine = actor.person is not None and declaration.person_id == actor.person.id
+    return mine and may_view_case(actor, case) and declaration.case_id == case.id
+
+
+def may_bind_declarations(actor: Actor, case, *, handler_ids) -> bool:
+    """The case's handlers or the head of the handling department bind at closing."""
+    if not may_view_case(actor, case):
+        return False
+    heads_department = actor.has(Role.DEPT_HEAD) and case.department_id == actor.department_id
+    return is_case_handler(actor, handler_ids) or heads_department
+
+
+def may_ask_may_close(actor: Actor) -> bool:
+    """"May this case be closed?" is asked by the case-management roles of the court."""
+    return may_look_up_cases(actor)
+
+
+def may_view_declaration_report(actor: Actor) -> bool:
+    """The report of closed cases with missing declarations; scoped by department_ids_for_counts."""
+    return actor.has(*DECLARATION_REPORT_ROLES)
+
+
+# --- Special reports (近亲属从事律师职业报告表, 人大代表政协委员关注案件报告表) ------------------
+#
+# Contents are seen as a record's are: the reporter, his department head, the custodian and the
+# approver. Nobody is the "subject" of a special report, so named-subject exclusion does not
+# apply; others see nothing at all, not even that a report exists.
+
+
+def may_file_special_report(actor: Actor) -> bool:
+    """Every serving staff member files his own special reports."""
+    return actor.person is not None and actor.has(Role.STAFF)
+
+
+def is_reporter(actor: Actor, report) -> bool:
+    return actor.person is not None and report.reporter_id == actor.person.id
+
+
+def may_view_special_report(actor: Actor, report) -> bool:
+    """The one rule for a special report's contents (and its existence): drafts are private."""
+    if not same_court(actor, report):
+        return False
+    if is_reporter(actor, report):
+        return True
+    if report.status == "draft":
+        return False
+    return actor.has(*CONTENT_ROLES_COURTWIDE) or _reviews_department(actor, report)
+
+
+def may_edit_special_report(actor: Actor, report) -> bool:
+    """Only the reporter, and only while it is a draft: submitted reports are immutable."""
+    return same_court(actor, report) and is_reporter(actor, report) and report.status == "draft"
+
+
+def may_list_special_reports(actor: Actor) -> bool:
+    """The overview of submitted reports: court-wide, or one department for its head."""
+    return actor.has(*CONTENT_ROLES_COURTWIDE, Role.DEPT_HEAD)
+
+
+def may_view_relatives_register(actor: Actor) -> bool:
+    """Relatives in the legal profession, with names, for recusal checks."""
+    return actor.has(*CONTENT_ROLES_COURTWIDE)
+
+
+# --- Screening and disposition (甄别处置) ----------------------------------------------------
+#
+# The custodian classifies each submitted record and decides what follows. He never screens a
+# record naming him. The recorder learns the outcome (classification and disposition) of his
+# own records; the custodian's note stays with the custodian and the approver.
+
+
+def may_screen(actor: Actor) -> bool:
+    """Whether the actor works the screening queue at all."""
+    return actor.person is not None and actor.has(Role.CUSTODIAN)
+
+
+def may_screen_record(actor: Actor, record) -> bool:
+    """The custodian of the record's court, unless the record names him; drafts are not his."""
+    if not may_screen(actor) or not same_court(actor, record):
+        return False
+    return not is_named_subject(actor, record) and record.status != "draft"
+
+
+def may_view_screening_outcome(actor: Actor, record) -> bool:
+    """Classification and disposition: the recorder, the custodian and the approver."""
+    if not same_court(actor, record) or is_named_subject(actor, record):
+        return False
+    return is_recorder(actor, record) or actor.has(*CONTENT_ROLES_COURTWIDE)
+
+
+def may_read_screening_note(actor: Actor, record) -> bool:
+    """The custodian's reasoning: custodian and approver only, never the recorder as such."""
+    if not same_court(actor, record) or is_named_subject(actor, record):
+        return False
+    return actor.has(*CONTENT_ROLES_COURTWIDE)

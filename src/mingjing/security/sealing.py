@@ -6,7 +6,8 @@ The associated data is the 8-byte header plus the court's code and the purpose, 
 copied to another court, another field (purpose) or given another header does not open.
 Sealing uses the court's newest data key; opening uses whatever version the header names.
 
-Purposes in use: "record", "attachment-meta", "attachment-content", "signing-key". New ones
+Purposes in use: "record", "attachment-meta", "attachment-content", "amendment",
+"signing-key", "special-report", "screening-note". New ones
 are fine (lowercase letters, digits, hyphens); a purpose is part of what a blob is bound to,
 so never rename one that has stored data.
 """
@@ -31,7 +32,15 @@ from mingjing.security.crypto import (
 from mingjing.security.keys import SEAL_MAGIC, current_key, key_by_version
 from mingjing.security.models import CourtKey, KeyPurpose
 
-PURPOSES = ("record", "attachment-meta", "attachment-content", "signing-key")
+PURPOSES = (
+    "record",
+    "attachment-meta",
+    "attachment-content",
+    "amendment",
+    "signing-key",
+    "special-report",
+    "screening-note",
+)
 INDEX_KINDS = ("name", "person")
 _LABEL = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 # Separators inside transliterated and minority names: 阿依古丽·买买提 = 阿依古丽买买提.

@@ -23,6 +23,12 @@ def _entries(actor: Actor) -> list[tuple[str, str]]:
         entries.append((gettext_noop("案件查询"), "cases:search"))
     if actor.person is not None and actor.roles - {"sysadmin", "supervisor", "personnel"}:
         entries.append((gettext_noop("记录"), "records:list"))
+    if policy.may_file_special_report(actor):
+        entries.append((gettext_noop("专项报告"), "special:list"))
+    if policy.may_view_declaration_report(actor):
+        entries.append((gettext_noop("一案一表"), "declarations:report"))
+    if policy.may_screen(actor):
+        entries.append((gettext_noop("甄别处置"), "oversight:screening_queue"))
     if policy.may_request_disclosure(actor) or actor.has("approver"):
         entries.append((gettext_noop("查阅审批"), "oversight:disclosure_list"))
     if policy.may_administer(actor):

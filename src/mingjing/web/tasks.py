@@ -1,8 +1,10 @@
 """ "My tasks": what each role must do now. Later issues add tasks; each says why it is there."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, ngettext
 
 from mingjing.org.roles import Role
@@ -42,13 +44,34 @@ def _account_tasks(actor: Actor) -> list[Task]:
     return []
 
 
+def _drafts_task(actor: Actor) -> list[Task]:
+    from mingjing.records.selectors import own_drafts
+
+    drafts = own_drafts(actor)
+    count = drafts.count()
+    if not count:
+        return []
+    soon = timezone.now() + timedelta(hours=24)
+    urgent = drafts.filter(report_due_at__lte=soon).exists()
+    detail = ngettext(
+        "您有 %(count)d 份记录草稿未提交。", "您有 %(count)d 份记录草稿未提交。", count
+    ) % {"count": count}
+    return [Task(gettext("继续填写记录"), detail, reverse("records:list"), urgent=urgent)]
+
+
 def _staff_tasks(actor: Actor) -> list[Task]:
     from mingjing.cases.selectors import cases_handled_by
 
+    record = Task(
+        gettext("记录过问"),
+        gettext("有人过问案件、打听案情或与您接触交往，请如实记录。"),
+        reverse("records:new"),
+    )
+    tasks = [record, *_drafts_task(actor)]
     count = cases_handled_by(actor).count()
     if not count:
-        return []
-    return [
+        return tasks
+    return tasks + [
         Task(
             gettext("我承办/参与的案件"),
             ngettext(
@@ -60,6 +83,44 @@ def _staff_tasks(actor: Actor) -> list[Task]:
             reverse("cases:search") + "?mine=1",
         )
     ]
+
+
+def _custodian_tasks(actor: Actor) -> list[Task]:
+    from mingjing.oversight.selectors import screening_queue
+
+    count = screening_queue(actor).count()
+    if not count:
+        return _late_task(actor)
+    detail = ngettext(
+        "%(count)d 条记录待甄别或处置。", "%(count)d 条记录待甄别或处置。", count
+    ) % {"count": count}
+    task = Task(gettext("甄别处置"), detail, reverse("oversight:screening_queue"))
+    return [task, *_late_task(actor)]
+
+
+def _late_task(actor: Actor) -> list[Task]:
+    from mingjing.records.selectors import late_contact_reports
+
+    count = late_contact_reports(actor).count()
+    if not count:
+        return []
+    detail = ngettext(
+        "%(count)d 件接触报告超过三日期限。", "%(count)d 件接触报告超过三日期限。", count
+    ) % {"count": count}
+    return [Task(gettext("逾期接触报告"), detail, reverse("records:late"))]
+
+
+def _approver_tasks(actor: Actor) -> list[Task]:
+    from mingjing.oversight.selectors import pending_for_approver
+
+    count = pending_for_approver(actor).count()
+    if not count:
+        return []
+    detail = ngettext(
+        "%(count)d 件查阅申请待您审批。", "%(count)d 件查阅申请待您审批。", count
+    ) % {"count": count}
+    url = reverse("oversight:disclosure_list")
+    return [Task(gettext("查阅审批"), detail, url, urgent=True)]
 
 
 _EMPTY = {
@@ -75,7 +136,12 @@ _EMPTY = {
     Role.SYSADMIN: gettext_noop("暂无待办。系统管理员不接触任何填报内容。"),
 }
 
-_SECTION_TASKS = {Role.STAFF: _staff_tasks}
+_SECTION_TASKS = {
+    Role.STAFF: _staff_tasks,
+    Role.CUSTODIAN: _custodian_tasks,
+    Role.INSPECTOR: _late_task,
+    Role.APPROVER: _approver_tasks,
+}
 
 
 def tasks_for(actor: Actor) -> list[RoleSection]:

@@ -1,0 +1,109 @@
+"""Writes for screening and disposition (甄别处置, DESIGN.md sections 2 and 4).
+
+submitted → screened (the custodian's classification) → disposed (what followed). Only the
+custodian of the record's court, never on a record naming him. His notes are sealed (purpose
+"screening-note"); the classification and disposition stay plain, as statistics need them.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mingjing.records.models import Classification, Disposition, Record, RecordStatus, Screening
+from mingjing.security import audit, policy
+from mingjing.security.actor import Actor
+from mingjing.security.sealing import seal_json, unseal_json
+
+NOTE_PURPOSE = "screening-note"
+MAX_NOTE = 2000
+
+
+def _locked(actor: Actor, record: Record, expected: str) -> Record:
+    """The record, locked, once the actor may screen it and it is in the `expected` status."""
+    locked = Record.objects.select_for_update().get(pk=record.pk)
+    if not policy.may_screen(actor) or not policy.same_court(actor, locked):
+        raise PermissionDenied(_("只有本院院管理员可以甄别处置记录。"))
+    if policy.is_named_subject(actor, locked):
+        raise PermissionDenied(_("您是该记录的被记录人，须回避，不能甄别处置。"))
+    if locked.status != expected:
+        raise ValidationError(_wrong_status(locked.status))
+    return locked
+
+
+def _wrong_status(status: str) -> str:
+    if status == RecordStatus.DRAFT:
+        return _("该记录尚未提交，不能甄别。")
+    if status == RecordStatus.SUBMITTED:
+        return _("该记录尚未甄别，请先作出甄别结论。")
+    if status == RecordStatus.SCREENED:
+        return _("该记录已经甄别，请作出处置决定。")
+    return _("该记录已经处置完毕，不能再更改。")
+
+
+def _clean_note(note: str) -> str:
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise ValidationError({"note": _("说明不超过 %(max)d 个字。") % {"max": MAX_NOTE}})
+    return note
+
+
+def _notes(screening: Screening) -> dict:
+    if not screening.sealed_note:
+        return {}
+    court = screening.record.court
+    return unseal_json(court, screening.sealed_note, purpose=NOTE_PURPOSE)
+
+
+def _set_status(record: Record, status: str) -> None:
+    record.status = status
+    record.save(update_fields=["status", "updated_at"])
+
+
+@transaction.atomic
+def screening_classify(
+    *, actor: Actor, record: Record, classification: str, note: str = "", request=None
+) -> Screening:
+    """The custodian's classification of a submitted record: submitted → screened."""
+    locked = _locked(actor, record, RecordStatus.SUBMITTED)
+    if classification not in Classification.values:
+        raise ValidationError({"classification": _("请选择甄别结论。")})
+    note = _clean_note(note)
+    screening = Screening.objects.create(
+        record=locked,
+        classification=classification,
+        sealed_note=seal_json(locked.court, {"classification": note}, purpose=NOTE_PURPOSE),
+        screened_by=actor.person,
+        screened_at=timezone.now(),
+    )
+    _set_status(locked, RecordStatus.SCREENED)
+    detail = {"record": locked.pk, "classification": classification}
+    audit.log_event(
+        action="screening.classify", actor=actor, obj=screening, detail=detail, request=request
+    )
+    return screening
+
+
+@transaction.atomic
+def screening_dispose(
+    *, actor: Actor, record: Record, disposition: str, note: str = "", request=None
+) -> Screening:
+    """What followed the classification: screened → disposed; final."""
+    locked = _locked(actor, record, RecordStatus.SCREENED)
+    if disposition not in Disposition.values:
+        raise ValidationError({"disposition": _("请选择处置决定。")})
+    note = _clean_note(note)
+    screening = (
+        Screening.objects.select_for_update().select_related("record__court").get(record=locked)
+    )
+    notes = {**_notes(screening), "disposition": note}
+    screening.disposition = disposition
+    screening.disposed_at = timezone.now()
+    screening.sealed_note = seal_json(locked.court, notes, purpose=NOTE_PURPOSE)
+    screening.save(update_fields=["disposition", "disposed_at", "sealed_note"])
+    _set_status(locked, RecordStatus.DISPOSED)
+    detail = {"record": locked.pk, "disposition": disposition}
+    audit.log_event(
+        action="screening.dispose", actor=actor, obj=screening, detail=detail, request=request
+    )
+    return screening

@@ -1,0 +1,130 @@
+"""Pages of 一案一表: declaring, binding, the printable form, "may this case be closed?" and
+the report of closed cases with missing declarations. Thin: services and selectors decide."""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mingjing.cases import selectors as case_selectors
+from mingjing.records import declaration_forms as forms
+from mingjing.records import declarations
+from mingjing.security import audit
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _back_to_case(case_id: int) -> HttpResponse:
+    return redirect(reverse("cases:detail", args=[case_id]) + "#declarations")
+
+
+@login_required
+@require_POST
+def declare(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The handler's one-click declaration: choice=none or choice=records."""
+    case = case_selectors.case_for(request.actor, case_id)
+    choice = request.POST.get("choice")
+    if choice not in ("none", "records"):
+        messages.error(request, _("请选择“无相关情况”或“我已记录相关情况”。"))
+        return _back_to_case(case.id)
+    try:
+        declarations.declaration_declare(
+            actor=request.actor, case=case, none_to_report=choice == "none", request=request
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("一案一表已填报。"))
+    return _back_to_case(case.id)
+
+
+@login_required
+@require_POST
+def bind(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = case_selectors.case_for(request.actor, case_id)
+    try:
+        count = declarations.declarations_bind(actor=request.actor, case=case, request=request)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("%(count)s 份一案一表已入卷。") % {"count": count})
+    return _back_to_case(case.id)
+
+
+def _form_response(request: HttpRequest, case_id: int, fmt: str) -> HttpResponse:
+    case = case_selectors.case_for(request.actor, case_id)
+    form = forms.build_form(request.actor, case, request=request)
+    body = forms.render_pdf(form) if fmt == "pdf" else forms.render_docx(form)
+    forms.log_print(request.actor, case, form, fmt, request=request)
+    response = HttpResponse(body, content_type="application/pdf" if fmt == "pdf" else DOCX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{forms.filename(case, fmt)}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def form_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _form_response(request, case_id, "pdf")
+
+
+@login_required
+def form_docx(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _form_response(request, case_id, "docx")
+
+
+@login_required
+def close_check(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = case_selectors.case_for(request.actor, case_id)
+    check = declarations.close_check(request.actor, case)
+    return render(request, "declarations/close_check.html", {"check": check})
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    groups = declarations.missing_by_department(request.actor)
+    total = sum(group.count for group in groups)
+    return render(request, "declarations/report.html", {"groups": groups, "total": total})
+
+
+@login_required
+def report_xlsx(request: HttpRequest) -> HttpResponse:
+    groups = declarations.missing_by_department(request.actor)
+    audit.log_event(
+        action="declarations.report_export",
+        actor=request.actor,
+        detail={"departments": len(groups), "missing": sum(g.count for g in groups)},
+        request=request,
+    )
+    response = HttpResponse(_workbook(groups), content_type=XLSX_TYPE)
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="missing-declarations-{stamp}.xlsx"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _workbook(groups: list[declarations.DepartmentMissing]) -> bytes:
+    """Sheet 1: counts by department and handler; sheet 2: the cases, one line each."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    summary = book.active
+    summary.title = _("汇总")
+    summary.append([_("部门"), _("办案人员"), _("工号"), _("未填报件数")])
+    detail = book.create_sheet(_("明细"))
+    detail.append([_("部门"), _("办案人员"), _("工号"), _("案号"), _("结案日期")])
+    for group in groups:
+        for handler in group.handlers:
+            summary.append([group.name, handler.name, handler.staff_no, handler.count])
+            for number, closed_on in handler.cases:
+                detail.append([group.name, handler.name, handler.staff_no, number, closed_on])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,83 @@
+"""Reads of special reports. Each takes the actor; contents come only through
+`special_report_contents`, which logs the read."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from mingjing.records.models import RecordStatus, SpecialReport, SpecialReportKind
+from mingjing.records.special import PURPOSE
+from mingjing.security import audit, policy
+from mingjing.security.actor import Actor
+from mingjing.security.models import Receipt
+from mingjing.security.sealing import unseal_json
+
+
+def _court_reports(actor: Actor) -> QuerySet[SpecialReport]:
+    if actor.court is None or actor.person is None:
+        return SpecialReport.objects.none()
+    return SpecialReport.objects.filter(court=actor.court).select_related(
+        "reporter", "department", "case"
+    )
+
+
+def special_reports_visible(actor: Actor) -> QuerySet[SpecialReport]:
+    """Reports the actor may open (mirrors policy.may_view_special_report)."""
+    visible = Q(reporter=actor.person) if actor.person else Q(pk__in=[])
+    submitted = ~Q(status=RecordStatus.DRAFT)
+    if actor.has(*policy.CONTENT_ROLES_COURTWIDE):
+        visible |= submitted
+    elif actor.has("dept_head") and actor.department_id:
+        visible |= submitted & Q(department_id=actor.department_id)
+    return _court_reports(actor).filter(visible)
+
+
+def my_special_reports(actor: Actor) -> QuerySet[SpecialReport]:
+    """The actor's own reports, drafts first."""
+    return _court_reports(actor).filter(reporter=actor.person).order_by("status", "-created_at")
+
+
+def special_reports_overview(actor: Actor) -> QuerySet[SpecialReport]:
+    """Submitted reports, court-wide (custodian, approver) or one department (its head)."""
+    if not policy.may_list_special_reports(actor):
+        return SpecialReport.objects.none()
+    submitted = special_reports_visible(actor).exclude(status=RecordStatus.DRAFT)
+    return submitted.order_by("-submitted_at")
+
+
+def special_report_for(actor: Actor, report_id: int) -> SpecialReport:
+    """Fetch and authorize in one step: 404 for anything he may not see, whatever the court."""
+    report = special_reports_visible(actor).filter(pk=report_id).first()
+    if report is None or not policy.may_view_special_report(actor, report):
+        raise Http404("报告不存在")
+    return report
+
+
+def special_report_contents(actor: Actor, report: SpecialReport, *, request=None) -> dict:
+    """Unseal a report's contents for the actor, logging the read in the audit chain."""
+    if not policy.may_view_special_report(actor, report):
+        raise Http404("报告不存在")
+    audit.log_event(action="special.read", actor=actor, obj=report, request=request)
+    return unseal_json(report.court, report.sealed, purpose=PURPOSE)
+
+
+def special_report_receipt(actor: Actor, report: SpecialReport) -> Receipt:
+    """The signed receipt, for the reporter only; 404 otherwise."""
+    receipt = Receipt.objects.filter(
+        object_type=report._meta.label, object_id=str(report.pk)
+    ).first()
+    if receipt is None or not policy.is_reporter(actor, report):
+        raise Http404("回执不存在")
+    return receipt
+
+
+def relatives_register(actor: Actor, *, request=None) -> list[dict]:
+    """Every submitted relatives entry of the court, for recusal checks; each read is logged."""
+    if not policy.may_view_relatives_register(actor):
+        return []
+    reports = special_reports_visible(actor).filter(kind=SpecialReportKind.RELATIVES)
+    rows = []
+    for report in reports.exclude(status=RecordStatus.DRAFT).order_by("reporter__name"):
+        contents = special_report_contents(actor, report, request=request)
+        for relative in contents.get("relatives", []):
+            rows.append({"report": report, **relative})
+    return rows

@@ -1,0 +1,46 @@
+"""Fixtures for the recording tests: a logged-in client and the form's POST data."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.recording.helpers import CASE_NUMBER
+
+SECRET = "请托关照某案，许诺事后重谢（机密）"
+
+
+def form_time(delta: timedelta = timedelta(hours=-2)) -> str:
+    return (timezone.localtime() + delta).strftime("%Y-%m-%dT%H:%M")
+
+
+def form_data(**overrides) -> dict:
+    """What the recording form posts; booleans are left out when false."""
+    data = {
+        "category": "internal_inquiry",
+        "behaviour": "progress",
+        "occurred_at": form_time(),
+        "place": "办公室",
+        "manner": "phone",
+        "subject_kind": "internal_staff",
+        "subject_person": "",
+        "subject_name": "王某",
+        "subject_unit": "某区某局",
+        "subject_position": "科长",
+        "subject_contact": "13900000000",
+        "content": SECRET,
+        "case_numbers": CASE_NUMBER,
+        "handling": "告知按程序办理",
+        "late_reason": "",
+        "form_token": "token-1",
+        "action": "draft",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+@pytest.fixture
+def staff_client(cast, client):
+    from tests.conftest import login_as
+
+    return login_as(client, cast.staff)
