@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "mingjing.security",
     "mingjing.records",
     "mingjing.oversight",
+    "mingjing.reporting",
+    "mingjing.notify",
     "mingjing.web",
     "mingjing.api",
 ]

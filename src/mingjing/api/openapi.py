@@ -216,10 +216,10 @@ def _paths() -> dict:
 
 
 def openapi_document() -> dict:
-    from mingjing.api import declarations, records
+    from mingjing.api import declarations, records, reports
 
     paths, schemas = _paths(), {}
-    for module in (records, declarations):
+    for module in (records, declarations, reports):
         paths.update(module.OPENAPI_PATHS)
         schemas.update(module.OPENAPI_SCHEMAS)
     return {

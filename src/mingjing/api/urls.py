@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mingjing.api import declarations, records, views
+from mingjing.api import declarations, records, reports, views
 
 app_name = "api"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path("openapi.json", views.openapi, name="openapi"),
     *records.urlpatterns,
     *declarations.urlpatterns,
+    *reports.urlpatterns,
 ]
