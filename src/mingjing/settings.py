@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mingjing.web.context_processors.navigation",
+                "mingjing.notify.context_processors.unread_notifications",
             ],
         },
     },

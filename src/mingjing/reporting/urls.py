@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from mingjing.reporting import views
 
 app_name = "reporting"
-urlpatterns: list = []
+urlpatterns = [
+    path("mine/", views.personal_month, name="personal"),
+    path("mine/submit/", views.personal_submit, name="personal_submit"),
+    path("departments/", views.department_overview, name="departments"),
+    path("departments/<int:department_id>/", views.department_month, name="department"),
+    path(
+        "departments/<int:department_id>/submit/",
+        views.department_submit,
+        name="department_submit",
+    ),
+    path("review/<int:report_id>/", views.report_review, name="review"),
+]

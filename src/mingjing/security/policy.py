@@ -303,3 +303,118 @@ def may_read_screening_note(actor: Actor, record) -> bool:
     if not same_court(actor, record) or is_named_subject(actor, record):
         return False
     return actor.has(*CONTENT_ROLES_COURTWIDE)
+
+
+# --- The court's monthly report and compliance (seed 三(二), 五(一)) -------------------------
+#
+# Counts and statuses only, never contents. The inspection office (custodian, inspector) and
+# the president see the whole court: they follow departments' reports, remind the late ones
+# and assemble the court report; only the president reviews it. Compliance figures (on-time
+# rates, zero-report streaks, late contact reports) follow department_ids_for_counts: heads
+# and department administrators their own department, leaders those they oversee.
+
+COURT_REPORT_ROLES = frozenset({Role.CUSTODIAN, Role.INSPECTOR, Role.APPROVER})
+INSPECTION_OFFICE_ROLES = frozenset({Role.CUSTODIAN, Role.INSPECTOR})
+COMPLIANCE_ROLES = COURT_REPORT_ROLES | {Role.DEPT_HEAD, Role.DEPT_ADMIN, Role.LEADER}
+
+
+def may_view_court_reports(actor: Actor) -> bool:
+    """Every department's monthly status and counts, court-wide."""
+    return actor.court is not None and actor.has(*COURT_REPORT_ROLES)
+
+
+def may_remind_departments(actor: Actor) -> bool:
+    """Reminding late departments is the inspection office's job."""
+    return actor.court is not None and actor.has(*INSPECTION_OFFICE_ROLES)
+
+
+def may_assemble_court_report(actor: Actor) -> bool:
+    """The inspection office assembles the court's monthly report for the president."""
+    return actor.person is not None and may_remind_departments(actor)
+
+
+def may_review_court_report(actor: Actor, report) -> bool:
+    """The president (approver) of the report's court reviews it."""
+    return actor.person is not None and same_court(actor, report) and actor.has(Role.APPROVER)
+
+
+def may_view_court_compliance(actor: Actor) -> bool:
+    """The court-wide compliance page and its export."""
+    return may_view_court_reports(actor)
+
+
+def may_view_department_compliance(actor: Actor, department) -> bool:
+    """One department's compliance: court-wide roles, or its head, administrator, leader."""
+    if not same_court(actor, department) or not actor.has(*COMPLIANCE_ROLES):
+        return False
+    departments = department_ids_for_counts(actor)
+    return departments is None or department.id in departments
+
+
+# --- Personal monthly reports and department review (seed 三(二)) ---------------------------
+#
+# Every serving staff member files his own monthly report (records, or an explicit zero). His
+# department's head reviews (approves or returns) the department's reports, except his own,
+# which moves up to the custodian, and sends the department report to the inspection office.
+# A report's status, zero flag and lateness are counts, not contents: they are seen by those
+# who see the department's counts (department_ids_for_counts); the records a report gathers
+# follow may_view_record_contents as everywhere (records naming the viewer never show).
+
+DEPARTMENT_REPORT_ROLES = frozenset(
+    {
+        Role.DEPT_HEAD,
+        Role.DEPT_ADMIN,
+        Role.LEADER,
+        Role.CUSTODIAN,
+        Role.INSPECTOR,
+        Role.APPROVER,
+    }
+)
+
+
+def may_file_monthly_report(actor: Actor) -> bool:
+    """Every serving member of a court's staff reports monthly, himself."""
+    return may_record(actor)
+
+
+def may_view_department_reports(actor: Actor, department) -> bool:
+    """A department's monthly statuses and counts: heads and administrators their own
+    department, leaders those they oversee, the inspection office and the president all."""
+    if not same_court(actor, department) or not actor.has(*DEPARTMENT_REPORT_ROLES):
+        return False
+    departments = department_ids_for_counts(actor)
+    return departments is None or department.id in departments
+
+
+def heads_department(actor: Actor, department_id: int | None) -> bool:
+    """The actor is the head of that department (of his own court)."""
+    return (
+        actor.person is not None
+        and actor.has(Role.DEPT_HEAD)
+        and department_id is not None
+        and actor.department_id == department_id
+    )
+
+
+def may_review_monthly_report(actor: Actor, report) -> bool:
+    """The head of the report's department reviews it; his own report goes to the custodian."""
+    if not same_court(actor, report) or actor.person is None:
+        return False
+    if report.person_id == actor.person.id:
+        return False
+    if heads_department(actor, report.department_id):
+        return True
+    return actor.has(Role.CUSTODIAN) and _filed_by_a_head(report)
+
+
+def _filed_by_a_head(report) -> bool:
+    from mingjing.org.models import RoleAssignment
+
+    return RoleAssignment.objects.filter(
+        person_id=report.person_id, court_id=report.court_id, role=Role.DEPT_HEAD
+    ).exists()
+
+
+def may_submit_department_report(actor: Actor, department) -> bool:
+    """Only the department's head sends its monthly report to the inspection office."""
+    return same_court(actor, department) and heads_department(actor, department.id)

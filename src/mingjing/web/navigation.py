@@ -23,6 +23,14 @@ def _entries(actor: Actor) -> list[tuple[str, str]]:
         entries.append((gettext_noop("案件查询"), "cases:search"))
     if actor.person is not None and actor.roles - {"sysadmin", "supervisor", "personnel"}:
         entries.append((gettext_noop("记录"), "records:list"))
+    if policy.may_file_monthly_report(actor):
+        entries.append((gettext_noop("我的月报告"), "reporting:personal"))
+    if actor.has(*policy.DEPARTMENT_REPORT_ROLES):
+        entries.append((gettext_noop("部门月报告"), "reporting:departments"))
+    if policy.may_view_court_reports(actor):
+        entries.append((gettext_noop("全院月报告"), "court_reporting:month"))
+    if policy.may_view_court_compliance(actor):
+        entries.append((gettext_noop("合规情况"), "court_reporting:compliance"))
     if policy.may_file_special_report(actor):
         entries.append((gettext_noop("专项报告"), "special:list"))
     if policy.may_view_declaration_report(actor):

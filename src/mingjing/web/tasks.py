@@ -59,6 +59,57 @@ def _drafts_task(actor: Actor) -> list[Task]:
     return [Task(gettext("继续填写记录"), detail, reverse("records:list"), urgent=urgent)]
 
 
+def _monthly_task(actor: Actor) -> list[Task]:
+    """The month's report: due, overdue, returned, or records waiting for a supplement."""
+    from mingjing.reporting.selectors import personal_month
+    from mingjing.reporting.services import current_month
+    from mingjing.security import policy
+
+    if not policy.may_file_monthly_report(actor):
+        return []
+    month = personal_month(actor, current_month())
+    url = reverse("reporting:personal")
+    due = month.due_date.strftime("%Y-%m-%d")
+    if month.state in ("open", "overdue", "returned"):
+        detail = gettext("截止 %(due)s。无相关情况也须零报告。") % {"due": due}
+        if month.state == "returned" and month.regular is not None:
+            detail = gettext("月报告被退回：%(reason)s") % {"reason": month.regular.return_reason}
+        title = gettext("报送本月月报告")
+        return [Task(title, detail, url, urgent=month.state != "open")]
+    if month.pending:
+        count = len(month.pending)
+        detail = ngettext(
+            "有 %(count)d 条记录待作补充报告。", "有 %(count)d 条记录待作补充报告。", count
+        ) % {"count": count}
+        return [Task(gettext("补充报告"), detail, url)]
+    return []
+
+
+def _head_tasks(actor: Actor) -> list[Task]:
+    """Reports to review and the department report to send, for the head's department."""
+    from mingjing.org.models import Department
+    from mingjing.reporting.selectors import department_month
+    from mingjing.reporting.services import current_month
+
+    department = Department.objects.filter(pk=actor.department_id).first()
+    if department is None:
+        return []
+    month = department_month(actor, department, current_month())
+    url = reverse("reporting:department", args=[department.id])
+    tasks = []
+    unreviewed = month.counts.get("unreviewed", 0)
+    if unreviewed:
+        detail = ngettext(
+            "%(count)d 份个人月报告待审核。", "%(count)d 份个人月报告待审核。", unreviewed
+        ) % {"count": unreviewed}
+        tasks.append(Task(gettext("审核月报告"), detail, url))
+    if month.department_report is None:
+        due = month.due_date.strftime("%Y-%m-%d")
+        detail = gettext("截止 %(due)s 前审核并报送督察室。") % {"due": due}
+        tasks.append(Task(gettext("报送部门月报告"), detail, url, urgent=month.overdue))
+    return tasks
+
+
 def _staff_tasks(actor: Actor) -> list[Task]:
     from mingjing.cases.selectors import cases_handled_by
 
@@ -67,7 +118,7 @@ def _staff_tasks(actor: Actor) -> list[Task]:
         gettext("有人过问案件、打听案情或与您接触交往，请如实记录。"),
         reverse("records:new"),
     )
-    tasks = [record, *_drafts_task(actor)]
+    tasks = [record, *_drafts_task(actor), *_monthly_task(actor)]
     count = cases_handled_by(actor).count()
     if not count:
         return tasks
@@ -138,6 +189,7 @@ _EMPTY = {
 
 _SECTION_TASKS = {
     Role.STAFF: _staff_tasks,
+    Role.DEPT_HEAD: _head_tasks,
     Role.CUSTODIAN: _custodian_tasks,
     Role.INSPECTOR: _late_task,
     Role.APPROVER: _approver_tasks,

@@ -1,0 +1,10 @@
+"""The unread count for the shell's navigation badge."""
+
+from mingjing.notify.selectors import unread_count
+
+
+def unread_notifications(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notifications": unread_count(user)}

@@ -1,0 +1,72 @@
+"""`mingjing tick`: time-based work, run every few minutes; idempotent (DESIGN.md section 6).
+
+Delivers the reminders relevant now (mingjing.reporting.reminders) as notifications, and
+email when configured. Each reminder's key names its subject and period, so running twice, or
+after downtime, creates nothing twice. One audit event "tick.run" records the counts.
+"""
+
+from collections import Counter
+from datetime import datetime
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from mingjing.notify.models import Notification
+from mingjing.notify.services import notify
+from mingjing.reporting.reminders import Reminder, reminders_at
+from mingjing.security import audit
+
+
+def parse_now(text: str | None) -> datetime:
+    """`--now` as an aware datetime (naive ISO times are in the court's time zone)."""
+    if not text:
+        return timezone.now()
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise CommandError(f"--now 不是 ISO 时间：{text}") from exc
+    return value if timezone.is_aware(value) else timezone.make_aware(value)
+
+
+def is_new(reminder: Reminder) -> bool:
+    return not Notification.objects.filter(recipient=reminder.user, key=reminder.key).exists()
+
+
+def deliver(reminders: list[Reminder]) -> Counter:
+    """Create the notifications; the count of new ones per kind."""
+    created: Counter = Counter()
+    for r in reminders:
+        _, new = notify(user=r.user, key=r.key, kind=r.kind, title=r.title, body=r.body, url=r.url)
+        if new:
+            created[r.kind] += 1
+    return created
+
+
+class Command(BaseCommand):
+    help = "发送到期提醒（月度报告、3日接触报告期限、待审批查阅申请）。可重复运行。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--now", help="以此时间（ISO 8601）代替当前时间，用于补跑或测试")
+        parser.add_argument("--dry-run", action="store_true", help="只统计将要发送的提醒，不写入")
+
+    def handle(self, *args, **options) -> None:
+        now = parse_now(options["now"])
+        reminders = reminders_at(now)
+        if options["dry_run"]:
+            pending = Counter(r.kind for r in reminders if is_new(r))
+            self.stdout.write(self._summary("dry-run", now, len(reminders), pending))
+            return
+        created = deliver(reminders)
+        detail = {
+            "now": now.isoformat(),
+            "relevant": len(reminders),
+            "created": sum(created.values()),
+            "by_kind": dict(sorted(created.items())),
+        }
+        audit.log_event(action="tick.run", detail=detail)
+        self.stdout.write(self._summary("tick", now, len(reminders), created))
+
+    @staticmethod
+    def _summary(label: str, now: datetime, relevant: int, new: Counter) -> str:
+        kinds = ", ".join(f"{kind}={count}" for kind, count in sorted(new.items())) or "-"
+        return f"{label} {now.isoformat()}: relevant={relevant} new={sum(new.values())} ({kinds})"

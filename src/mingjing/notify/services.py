@@ -1,0 +1,106 @@
+"""Notifications: create once per (recipient, key), mark read, and email when configured.
+
+Email goes out when `MINGJING_EMAIL_HOST` is set (read at call time), from
+`MINGJING_EMAIL_FROM`, through `MINGJING_EMAIL_PORT` (25), `MINGJING_EMAIL_USER`,
+`MINGJING_EMAIL_PASSWORD` and `MINGJING_EMAIL_TLS`. Each notification is emailed at most
+once: `emailed_at` is claimed with a conditional update before sending.
+"""
+
+import logging
+
+from django.core.mail import get_connection, send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from mingjing.env import env_bool, env_int, env_str
+from mingjing.notify.models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+def notify(
+    *, user, key: str, kind: str, title: str, body: str = "", url: str = ""
+) -> tuple[Notification, bool]:
+    """The notification `key` for `user`: created now, or the one already there (idempotent).
+
+    Unread notifications not yet emailed are emailed when email is configured.
+    """
+    defaults = {"kind": kind, "title": title[:200], "body": body, "url": url[:300]}
+    with transaction.atomic():
+        notification, created = Notification.objects.get_or_create(
+            recipient=user, key=key, defaults=defaults
+        )
+    if notification.emailed_at is None and notification.read_at is None:
+        notification_email(notification)
+    return notification, created
+
+
+def notification_mark_read(*, user, notification: Notification) -> Notification:
+    """Mark `notification` (which must be the user's own) read; reading twice changes nothing."""
+    if notification.recipient_id != user.id:
+        raise PermissionError("not the recipient")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+    return notification
+
+
+def notification_mark_all_read(*, user) -> int:
+    """Mark every unread notification of `user` read; the number marked."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    return unread.update(read_at=timezone.now())
+
+
+# --- email ---------------------------------------------------------------------------------
+
+
+def email_configured() -> bool:
+    return bool(env_str("MINGJING_EMAIL_HOST"))
+
+
+def _connection():
+    return get_connection(
+        host=env_str("MINGJING_EMAIL_HOST"),
+        port=env_int("MINGJING_EMAIL_PORT", 25),
+        username=env_str("MINGJING_EMAIL_USER", "") or "",
+        password=env_str("MINGJING_EMAIL_PASSWORD", "") or "",
+        use_tls=env_bool("MINGJING_EMAIL_TLS"),
+    )
+
+
+def _email_body(notification: Notification) -> str:
+    base = (env_str("MINGJING_BASE_URL", "") or "").rstrip("/")
+    lines = [notification.title, notification.body]
+    if notification.url:
+        lines.append(f"{base}{notification.url}")
+    lines.append("请登录明镜查看。")
+    return "\n\n".join(line for line in lines if line)
+
+
+def notification_email(notification: Notification) -> bool:
+    """Email `notification` once, if email is configured and the recipient has an address."""
+    address = notification.recipient.email
+    if not email_configured() or not address:
+        return False
+    now = timezone.now()
+    claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
+        emailed_at=now
+    )
+    if not claimed:
+        return False
+    try:
+        send_mail(
+            subject=f"[明镜] {notification.title}",
+            message=_email_body(notification),
+            from_email=env_str("MINGJING_EMAIL_FROM") or None,
+            recipient_list=[address],
+            connection=_connection(),
+        )
+    except Exception:  # noqa: BLE001 - a mail outage must not stop tick; retried next run
+        logger.exception("notification email failed: %s", notification.pk)
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+        return False
+    notification.emailed_at = now
+    return True

@@ -1,0 +1,429 @@
+"""The court level of the monthly cycle (seed 三(二)): every department's status and counts,
+reminders to late departments, the court report assembled by the inspection office and
+reviewed by the president.
+
+Counts and statuses only: nothing here reads a record's sealed contents. Every figure is an
+aggregate query (values().annotate()), so a page costs a fixed number of queries whatever the
+size of the court.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from mingjing.notify.models import Notification
+from mingjing.org.models import Court, Department, Person, PersonStatus
+from mingjing.org.roles import Role
+from mingjing.records.models import Behaviour, Category, Record, SubjectKind
+from mingjing.reporting import calendar
+from mingjing.reporting.models import (
+    CourtReport,
+    CourtStatus,
+    DepartmentReport,
+    MonthlyReport,
+    ReportKind,
+)
+from mingjing.security import audit, policy
+from mingjing.security.actor import Actor
+
+REMINDER_KIND = "dept_late"
+
+
+# --- who must report -----------------------------------------------------------------------
+
+
+def reporters(court: Court) -> QuerySet[Person]:
+    """Serving staff of the court (holders of the staff role): everyone reports monthly."""
+    return Person.objects.filter(
+        court=court,
+        status=PersonStatus.SERVING,
+        roles__court=court,
+        roles__role=Role.STAFF,
+    )
+
+
+def regular_reports(court: Court, month: date) -> QuerySet[MonthlyReport]:
+    return MonthlyReport.objects.filter(court=court, month=month, kind=ReportKind.REGULAR)
+
+
+def month_records(court: Court, month: date) -> QuerySet[Record]:
+    """Records reported for `month` (regular or supplementary reports): plain fields only."""
+    reported = MonthlyReport.objects.filter(court=court, month=month, records=OuterRef("pk"))
+    return Record.objects.filter(court=court).filter(Exists(reported))
+
+
+def _count_by(queryset: QuerySet, key: str, **extra) -> dict:
+    """{key value: count} (and any extra conditional counts) in one grouped query."""
+    rows = queryset.order_by().values(key).annotate(n=Count("id"), **extra)
+    return {row[key]: row for row in rows}
+
+
+# --- the month's overview --------------------------------------------------------------------
+
+
+@dataclass
+class DepartmentMonth:
+    """One department's line on the court's month page."""
+
+    department: Department | None
+    staff: int = 0
+    reported: int = 0
+    zero: int = 0
+    missing: int = 0
+    late: int = 0
+    records: int = 0
+    by_category: dict[str, int] = field(default_factory=dict)
+    report: DepartmentReport | None = None
+    overdue: bool = False
+
+    @property
+    def state(self) -> str:
+        """submitted, returned, overdue (not in after the due date) or pending."""
+        if self.report is not None:
+            return self.report.status
+        return "overdue" if self.overdue else "pending"
+
+    @property
+    def is_late(self) -> bool:
+        return self.state == "overdue" or bool(self.report and self.report.is_late)
+
+    @property
+    def zero_rate(self) -> float | None:
+        return self.zero / self.reported if self.reported else None
+
+    @property
+    def zero_rate_text(self) -> str:
+        rate = self.zero_rate
+        return "" if rate is None else f"{rate * 100:.1f}%"
+
+    def categories(self) -> list[tuple[str, int]]:
+        return [(label, self.by_category.get(value, 0)) for value, label in Category.choices]
+
+
+@dataclass
+class CourtMonth:
+    court: Court
+    month: date
+    due: date
+    overdue: bool
+    rows: list[DepartmentMonth]
+    totals: DepartmentMonth
+    report: CourtReport | None
+
+    @property
+    def late_departments(self) -> list[DepartmentMonth]:
+        return [row for row in self.rows if row.state in ("overdue", "returned") and self.overdue]
+
+
+def _staff_counts(court: Court) -> dict[int | None, int]:
+    rows = reporters(court).order_by().values("department_id").annotate(n=Count("id"))
+    return {row["department_id"]: row["n"] for row in rows}
+
+
+def _missing_counts(court: Court, month: date) -> dict[int | None, int]:
+    reported = regular_reports(court, month).filter(person=OuterRef("pk"))
+    missing = reporters(court).filter(~Exists(reported))
+    rows = missing.order_by().values("department_id").annotate(n=Count("id"))
+    return {row["department_id"]: row["n"] for row in rows}
+
+
+def _report_counts(court: Court, month: date) -> dict[int | None, dict]:
+    return _count_by(
+        regular_reports(court, month),
+        "department_id",
+        zero=Count("id", filter=Q(is_zero=True)),
+        late=Count("id", filter=Q(is_late=True)),
+    )
+
+
+def _category_counts(court: Court, month: date) -> dict[int | None, dict[str, int]]:
+    rows = (
+        month_records(court, month)
+        .order_by()
+        .values("department_id", "category")
+        .annotate(n=Count("id"))
+    )
+    result: dict[int | None, dict[str, int]] = {}
+    for row in rows:
+        result.setdefault(row["department_id"], {})[row["category"]] = row["n"]
+    return result
+
+
+def _department_row(department, figures: dict, report, overdue: bool) -> DepartmentMonth:
+    key = department.id if department else None
+    counts = figures["reports"].get(key, {})
+    categories = figures["categories"].get(key, {})
+    return DepartmentMonth(
+        department=department,
+        staff=figures["staff"].get(key, 0),
+        reported=counts.get("n", 0),
+        zero=counts.get("zero", 0),
+        late=counts.get("late", 0),
+        missing=figures["missing"].get(key, 0),
+        records=sum(categories.values()),
+        by_category=categories,
+        report=report,
+        overdue=overdue,
+    )
+
+
+def _totals(rows: list[DepartmentMonth]) -> DepartmentMonth:
+    total = DepartmentMonth(department=None)
+    for row in rows:
+        for name in ("staff", "reported", "zero", "missing", "late", "records"):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+        for category, n in row.by_category.items():
+            total.by_category[category] = total.by_category.get(category, 0) + n
+    return total
+
+
+def court_month_for(court: Court, month: date) -> CourtMonth:
+    """The month's overview for a court, without any check (callers authorize)."""
+    overdue = calendar.is_overdue(court, month)
+    figures = {
+        "staff": _staff_counts(court),
+        "missing": _missing_counts(court, month),
+        "reports": _report_counts(court, month),
+        "categories": _category_counts(court, month),
+    }
+    reports = {
+        r.department_id: r for r in DepartmentReport.objects.filter(court=court, month=month)
+    }
+    departments = list(Department.objects.filter(court=court, is_active=True).order_by("code"))
+    rows = [_department_row(d, figures, reports.get(d.id), overdue) for d in departments]
+    if any(key is None for key in figures["staff"]) or None in figures["reports"]:
+        rows.append(_department_row(None, figures, None, False))
+    return CourtMonth(
+        court=court,
+        month=month,
+        due=calendar.due_date(court, month),
+        overdue=overdue,
+        rows=rows,
+        totals=_totals(rows),
+        report=CourtReport.objects.filter(court=court, month=month).first(),
+    )
+
+
+def court_month(actor: Actor, month: date) -> CourtMonth:
+    """The court's month page: inspection office and president only."""
+    if not policy.may_view_court_reports(actor):
+        raise PermissionDenied
+    return court_month_for(actor.court, month)
+
+
+@dataclass
+class PersonMonth:
+    """One person's line on a department's month page: status, never contents."""
+
+    person: Person
+    report: MonthlyReport | None
+    records: int = 0
+
+
+def department_for(actor: Actor, department_id: int) -> Department:
+    """A department of the actor's court, or 404."""
+    if actor.court is None:
+        raise Http404
+    department = Department.objects.filter(court=actor.court, pk=department_id).first()
+    if department is None:
+        raise Http404
+    return department
+
+
+def department_month(actor: Actor, department_id: int, month: date) -> list[PersonMonth]:
+    """Each reporter of a department for the month: reported, zero, late or missing."""
+    department = department_for(actor, department_id)
+    if not policy.may_view_court_reports(actor):
+        raise PermissionDenied
+    court = actor.court
+    reports = regular_reports(court, month).filter(department=department)
+    by_person = {r.person_id: r for r in reports.annotate(n_records=Count("records"))}
+    people = reporters(court).filter(Q(department=department) | Q(id__in=list(by_person)))
+    rows = [PersonMonth(p, by_person.get(p.id)) for p in people.order_by("staff_no")]
+    for row in rows:
+        row.records = row.report.n_records if row.report else 0
+    return rows
+
+
+def court_report_for(actor: Actor, report_id: int) -> CourtReport:
+    """A court report of the actor's court (404 otherwise) that he may see (403)."""
+    report = CourtReport.objects.filter(pk=report_id).first()
+    if report is None or not policy.same_court(actor, report):
+        raise Http404
+    if not policy.may_view_court_reports(actor):
+        raise PermissionDenied
+    return report
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+
+def _head_users(court: Court, department_ids: list[int]) -> QuerySet[Person]:
+    return Person.objects.filter(
+        court=court,
+        department_id__in=department_ids,
+        status=PersonStatus.SERVING,
+        user__isnull=False,
+        roles__court=court,
+        roles__role=Role.DEPT_HEAD,
+    )
+
+
+def departments_remind(*, actor: Actor, month: date, request=None) -> int:
+    """Remind the heads of late departments; returns how many new notifications were made.
+
+    The key `dept-late:<department>:<YYYY-MM>` makes a second click change nothing.
+    """
+    if not policy.may_remind_departments(actor):
+        raise PermissionDenied
+    overview = court_month_for(actor.court, month)
+    if not overview.overdue:
+        raise ValidationError(_("截止日之后才能催报逾期部门。"))
+    late = [row.department.id for row in overview.late_departments if row.department]
+    created = 0
+    with transaction.atomic():
+        for head in _head_users(actor.court, late).select_related("department"):
+            created += _remind_head(head, month)
+        audit.log_event(
+            action="reporting.departments_remind",
+            actor=actor,
+            detail={"month": f"{month:%Y-%m}", "departments": len(late), "created": created},
+            request=request,
+        )
+    return created
+
+
+def _department_url(head: Person, month: date) -> str:
+    url = reverse("reporting:department", args=[head.department_id])
+    return f"{url}?month={month:%Y-%m}"
+
+
+def _remind_head(head: Person, month: date) -> int:
+    with translation.override(settings.LANGUAGE_CODE):
+        title, body = _reminder_text(head, month)
+    made = Notification.objects.get_or_create(
+        recipient_id=head.user_id,
+        key=f"dept-late:{head.department_id}:{month:%Y-%m}",
+        defaults={
+            "kind": REMINDER_KIND,
+            "title": title,
+            "body": body,
+            "url": _department_url(head, month),
+        },
+    )[1]
+    return int(made)
+
+
+def _reminder_text(head: Person, month: date) -> tuple[str, str]:
+    """Title and body in the court's language: the department and the month, nothing more."""
+    title = _("%(month)s 部门月报告已逾期，请尽快审核报送") % {"month": f"{month:%Y-%m}"}
+    body = _("督察室提醒：%(department)s %(month)s 的部门月报告尚未报送督察室。") % {
+        "department": head.department.name,
+        "month": f"{month:%Y-%m}",
+    }
+    return title, body
+
+
+# --- the court report --------------------------------------------------------------------------
+
+
+def _choice_counts(queryset: QuerySet, key: str, choices) -> dict[str, int]:
+    counts = {value: row["n"] for value, row in _count_by(queryset, key).items()}
+    return {value: counts.get(value, 0) for value, _label in choices}
+
+
+def _department_figures(row: DepartmentMonth) -> dict:
+    return {
+        "name": row.department.name if row.department else "",
+        "staff": row.staff,
+        "reported": row.reported,
+        "zero": row.zero,
+        "missing": row.missing,
+        "late": row.late,
+        "records": row.records,
+        "report": row.state,
+        "report_late": row.is_late,
+    }
+
+
+def court_figures(court: Court, month: date) -> dict:
+    """The court report's figures: counts only, JSON-safe (department keys are strings)."""
+    overview = court_month_for(court, month)
+    totals, records = overview.totals, month_records(court, month)
+    return {
+        "month": f"{month:%Y-%m}",
+        "staff": totals.staff,
+        "reported": totals.reported,
+        "zero": totals.zero,
+        "missing": totals.missing,
+        "late": totals.late,
+        "records": totals.records,
+        "zero_rate": round(totals.zero / totals.reported, 4) if totals.reported else None,
+        "by_category": _choice_counts(records, "category", Category.choices),
+        "by_behaviour": _choice_counts(records, "behaviour", Behaviour.choices),
+        "by_subject_kind": _choice_counts(records, "subject_kind", SubjectKind.choices),
+        "by_department": {
+            str(row.department.id if row.department else 0): _department_figures(row)
+            for row in overview.rows
+        },
+        "departments_late": sum(1 for row in overview.rows if row.department and row.is_late),
+        "departments_missing": sum(
+            1 for row in overview.rows if row.department and row.report is None
+        ),
+    }
+
+
+def court_report_assemble(*, actor: Actor, month: date, request=None) -> CourtReport:
+    """Assemble (or, before the president's review, re-assemble) the month's court report."""
+    if not policy.may_assemble_court_report(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        report = (
+            CourtReport.objects.select_for_update().filter(court=actor.court, month=month).first()
+        )
+        if report is not None and report.status == CourtStatus.REVIEWED:
+            raise ValidationError(_("院长已审查该月报告，不能重新汇总。"))
+        report = report or CourtReport(court=actor.court, month=month)
+        report.figures = court_figures(actor.court, month)
+        report.assembled_by, report.assembled_at = actor.person, timezone.now()
+        report.save()
+        audit.log_event(
+            action="reporting.court_assemble",
+            actor=actor,
+            obj=report,
+            detail={"month": f"{month:%Y-%m}", "reported": report.figures["reported"]},
+            request=request,
+        )
+    return report
+
+
+def court_report_review(*, actor: Actor, report: CourtReport, note: str, request=None):
+    """The president's review of an assembled court report, with his note."""
+    if not policy.may_review_court_report(actor, report):
+        raise PermissionDenied
+    with transaction.atomic():
+        report = CourtReport.objects.select_for_update().get(pk=report.pk)
+        if report.status == CourtStatus.REVIEWED:
+            raise ValidationError(_("该月报告已经审查。"))
+        report.status = CourtStatus.REVIEWED
+        report.review_note = note.strip()
+        report.reviewed_by, report.reviewed_at = actor.person, timezone.now()
+        report.save()
+        audit.log_event(
+            action="reporting.court_review",
+            actor=actor,
+            obj=report,
+            detail={"month": f"{report.month:%Y-%m}", "note_length": len(report.review_note)},
+            request=request,
+        )
+    return report

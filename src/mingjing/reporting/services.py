@@ -1,0 +1,318 @@
+"""Writes for the monthly cycle (seed 三(二)): personal reports, review, department reports.
+
+Which month a record is reported in — the rule:
+
+* A record belongs to the month it was **submitted** in (``submitted_at`` in the court's time
+  zone), whatever month the inquiry happened in: a record submitted on 3 December about a
+  November call is part of December's report. Nothing already reported ever moves.
+* A person's regular report for a month gathers his submitted records of that month that are
+  in no report yet. Once it is in, a record submitted later in the same month is **not**
+  added to it: filing again for that month makes a supplementary report (kind
+  ``supplementary``) gathering exactly those records. A supplementary report is never zero.
+* A zero report is refused while he has submitted records for the month.
+* A returned report is resubmitted by its person: it gathers its records again together with
+  any unreported records of the month, and goes back to the department it was filed in.
+* A report is late when filed after the month's due moment (calendar.due_at); lateness is
+  that of the first filing (a return is the reviewer's doing, not the reporter's).
+
+Every mutation is atomic and in the audit chain, with identifiers and counts only.
+"""
+
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mingjing.org.models import Department, Person
+from mingjing.records.models import Record, RecordStatus
+from mingjing.reporting import calendar
+from mingjing.reporting.models import (
+    DepartmentReport,
+    DepartmentStatus,
+    MonthlyReport,
+    PersonalStatus,
+    ReportKind,
+)
+from mingjing.security import audit, policy
+from mingjing.security.actor import Actor
+
+ZERO_DECLARATION = "本人本月无过问、干预、不当接触交往等需要记录报告的情况。"
+SUBMITTED_RECORDS = [RecordStatus.SUBMITTED, RecordStatus.SCREENED, RecordStatus.DISPOSED]
+
+
+# --- Months --------------------------------------------------------------------------------
+
+
+def current_month(now: datetime | None = None) -> date:
+    """The first day of the court's current month (in the court's time zone)."""
+    return calendar.month_start(timezone.localdate(now or timezone.now()))
+
+
+def month_bounds(month) -> tuple[datetime, datetime]:
+    """[start, end) of a month as aware datetimes in the court's time zone."""
+    start = datetime.combine(month, datetime.min.time())
+    end = datetime.combine(calendar.next_month(month), datetime.min.time())
+    return timezone.make_aware(start), timezone.make_aware(end)
+
+
+def records_of_month(person: Person, month) -> QuerySet[Record]:
+    """His submitted records whose submission falls in `month` (the rule above)."""
+    start, end = month_bounds(month)
+    return Record.objects.filter(
+        recorder=person,
+        status__in=SUBMITTED_RECORDS,
+        submitted_at__gte=start,
+        submitted_at__lt=end,
+    )
+
+
+def unreported_records(person: Person, month) -> QuerySet[Record]:
+    """His records of `month` that no report has gathered yet."""
+    return records_of_month(person, month).filter(reports__isnull=True)
+
+
+def is_late(court, month, when: datetime) -> bool:
+    return when >= calendar.due_at(court, month)
+
+
+# --- Personal reports --------------------------------------------------------------------
+
+
+def _check_month(month, now: datetime) -> None:
+    if month > current_month(now):
+        raise ValidationError(_("不能提前报告以后月份的情况。"))
+
+
+def _check_zero(person: Person, month, zero: bool, records: list[Record]) -> None:
+    if zero and records_of_month(person, month).exists():
+        raise ValidationError(_("本月已有提交的记录，不能作零报告；请提交含记录的月报告。"))
+    if not zero and not records:
+        raise ValidationError(_("本月没有已提交的记录；如确无情况，请作零报告。"))
+
+
+def _log(actor: Actor, action: str, report, request, **detail) -> None:
+    detail = {"month": f"{report.month:%Y-%m}", **detail}
+    audit.log_event(action=action, actor=actor, obj=report, detail=detail, request=request)
+
+
+@transaction.atomic
+def monthly_report_submit(
+    *, actor: Actor, month, zero: bool, now: datetime | None = None, request=None
+) -> MonthlyReport:
+    """File the actor's report for `month`: regular (records or zero), a resubmission of a
+    returned one, or a supplementary report of records submitted after it (module rule)."""
+    if not policy.may_file_monthly_report(actor):
+        raise PermissionDenied(_("只有本院在职干警可以填报月报告。"))
+    now = now or timezone.now()
+    month = calendar.month_start(month)
+    _check_month(month, now)
+    person = Person.objects.select_for_update().get(pk=actor.person.pk)
+    regular = (
+        MonthlyReport.objects.select_for_update()
+        .filter(person=person, month=month, kind=ReportKind.REGULAR)
+        .first()
+    )
+    pending = list(unreported_records(person, month))
+    if regular is None:
+        return _file_regular(actor, person, month, zero, pending, now, request)
+    if regular.status == PersonalStatus.RETURNED:
+        return _resubmit(actor, regular, zero, pending, now, request)
+    return _file_supplementary(actor, person, month, zero, pending, now, request)
+
+
+def _file_regular(actor, person, month, zero, pending, now, request) -> MonthlyReport:
+    _check_zero(person, month, zero, pending)
+    report = MonthlyReport.objects.create(
+        court=person.court,
+        person=person,
+        department=person.department,
+        month=month,
+        kind=ReportKind.REGULAR,
+        is_zero=zero,
+        submitted_at=now,
+        is_late=is_late(person.court, month, now),
+    )
+    report.records.set(pending)
+    _log(actor, "monthly_report.submit", report, request, zero=zero, records=len(pending))
+    return report
+
+
+def _resubmit(actor, report, zero, pending, now, request) -> MonthlyReport:
+    records = list(report.records.all()) + pending
+    _check_zero(report.person, report.month, zero, records)
+    report.is_zero = zero
+    report.status = PersonalStatus.SUBMITTED
+    report.submitted_at = now
+    report.reviewed_by = None
+    report.reviewed_at = None
+    report.return_reason = ""
+    report.save()
+    report.records.set(records)
+    _log(actor, "monthly_report.resubmit", report, request, zero=zero, records=len(records))
+    return report
+
+
+def _file_supplementary(actor, person, month, zero, pending, now, request) -> MonthlyReport:
+    if zero or not pending:
+        raise ValidationError(_("本月报告已提交，没有需要补充报告的新记录。"))
+    report = MonthlyReport.objects.create(
+        court=person.court,
+        person=person,
+        department=person.department,
+        month=month,
+        kind=ReportKind.SUPPLEMENTARY,
+        submitted_at=now,
+        is_late=is_late(person.court, month, now),
+    )
+    report.records.set(pending)
+    _log(actor, "monthly_report.supplement", report, request, records=len(pending))
+    return report
+
+
+# --- Review ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def monthly_report_review(
+    *,
+    actor: Actor,
+    report: MonthlyReport,
+    approve: bool,
+    reason: str = "",
+    now: datetime | None = None,
+    request=None,
+) -> MonthlyReport:
+    """Approve a submitted report, or return it with a reason (required) for resubmission."""
+    report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+    if not policy.may_review_monthly_report(actor, report):
+        raise PermissionDenied(_("无权审核该月报告。"))
+    if report.status != PersonalStatus.SUBMITTED:
+        raise ValidationError(_("该月报告已审核，无需重复审核。"))
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ValidationError({"reason": _("退回时必须填写退回原因。")})
+    report.status = PersonalStatus.APPROVED if approve else PersonalStatus.RETURNED
+    report.return_reason = "" if approve else reason
+    report.reviewed_by = actor.person
+    report.reviewed_at = now or timezone.now()
+    report.save()
+    action = "monthly_report.approve" if approve else "monthly_report.return"
+    _log(actor, action, report, request, person=report.person_id)
+    return report
+
+
+# --- Department reports -----------------------------------------------------------------
+
+
+def expected_people(department: Department) -> QuerySet[Person]:
+    """Who reports in a department now: its serving members holding the staff role."""
+    return (
+        Person.objects.filter(
+            department=department,
+            status="serving",
+            roles__role="staff",
+            roles__court_id=department.court_id,
+        )
+        .distinct()
+        .order_by("staff_no")
+    )
+
+
+def department_reports(department: Department, month) -> QuerySet[MonthlyReport]:
+    """Reports filed in the department for the month (where the person was when he filed)."""
+    return MonthlyReport.objects.filter(department=department, month=month).select_related("person")
+
+
+def missing_people(department: Department, month) -> list[Person]:
+    """Current members with no regular report for the month, in whatever department."""
+    reported = MonthlyReport.objects.filter(month=month, kind=ReportKind.REGULAR).values(
+        "person_id"
+    )
+    return list(expected_people(department).exclude(pk__in=reported))
+
+
+def unreviewed_reports(department: Department, month, head: Person | None):
+    """Submitted reports awaiting the head's review (his own is the custodian's)."""
+    pending = department_reports(department, month).filter(status=PersonalStatus.SUBMITTED)
+    return pending.exclude(person=head) if head is not None else pending
+
+
+def _breakdown(records: QuerySet[Record], field: str) -> dict[str, int]:
+    rows = records.values(field).annotate(n=Count("id", distinct=True)).order_by(field)
+    return {row[field]: row["n"] for row in rows}
+
+
+def department_figures(department: Department, month) -> dict:
+    """Counts for the inspection office: people, zero, late, missing (with names), records
+    by category, behaviour and subject kind. Never a record's substance."""
+    reports = department_reports(department, month)
+    regular = reports.filter(kind=ReportKind.REGULAR)
+    records = Record.objects.filter(reports__in=reports).distinct()
+    missing = missing_people(department, month)
+    return {
+        "month": f"{month:%Y-%m}",
+        "reported": regular.count(),
+        "zero": regular.filter(is_zero=True).count(),
+        "late": regular.filter(is_late=True).count(),
+        "returned": regular.filter(status=PersonalStatus.RETURNED).count(),
+        "supplementary": reports.filter(kind=ReportKind.SUPPLEMENTARY).count(),
+        "missing": len(missing),
+        "missing_people": [{"id": p.id, "name": p.name} for p in missing],
+        "records": records.count(),
+        "by_category": _breakdown(records, "category"),
+        "by_behaviour": _breakdown(records, "behaviour"),
+        "by_subject_kind": _breakdown(records, "subject_kind"),
+    }
+
+
+def _check_reviewed(department: Department, month, head: Person) -> None:
+    waiting = list(unreviewed_reports(department, month, head))
+    if waiting:
+        names = "、".join(sorted({r.person.name for r in waiting}))
+        raise ValidationError(
+            _("还有 %(n)d 份个人月报告未审核（%(names)s），请审核后再报送。")
+            % {"n": len(waiting), "names": names}
+        )
+
+
+@transaction.atomic
+def department_report_submit(
+    *,
+    actor: Actor,
+    department: Department,
+    month,
+    now: datetime | None = None,
+    request=None,
+) -> DepartmentReport:
+    """The head sends the department's report for `month` to the inspection office.
+
+    Refused while any submitted personal report (other than his own) is unreviewed; people
+    with no report are listed in the figures. Once sent, again only if the office returned it.
+    """
+    if not policy.may_submit_department_report(actor, department):
+        raise PermissionDenied(_("只有本部门负责人可以报送部门月报告。"))
+    now = now or timezone.now()
+    month = calendar.month_start(month)
+    _check_month(month, now)
+    existing = (
+        DepartmentReport.objects.select_for_update()
+        .filter(department=department, month=month)
+        .first()
+    )
+    if existing is not None and existing.status == DepartmentStatus.SUBMITTED:
+        raise ValidationError(_("本月部门报告已报送督察室。"))
+    _check_reviewed(department, month, actor.person)
+    report = existing or DepartmentReport(court=department.court, department=department)
+    report.month = month
+    report.status = DepartmentStatus.SUBMITTED
+    report.submitted_by = actor.person
+    report.submitted_at = now
+    report.is_late = is_late(department.court, month, now)
+    report.figures = department_figures(department, month)
+    report.save()
+    counts = {k: report.figures[k] for k in ("reported", "zero", "missing", "late")}
+    _log(actor, "department_report.submit", report, request, **counts)
+    return report

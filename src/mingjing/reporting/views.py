@@ -1,0 +1,171 @@
+"""Pages of the monthly cycle: 我的月报告, a department's month, review and submission.
+
+Thin: forms check the input, services write, selectors decide what the viewer sees.
+"""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mingjing.reporting import calendar, selectors, services
+from mingjing.reporting.forms import DepartmentSubmitForm, MonthlyReportForm, ReviewForm
+from mingjing.reporting.models import ReportKind
+
+
+def time_left_text(left: timedelta) -> str:
+    """'还有 2 天 5 小时', or that the due date has passed."""
+    if left.total_seconds() <= 0:
+        return _("已过截止日期")
+    hours = int(left.total_seconds() // 3600)
+    return _("还有 %(days)d 天 %(hours)d 小时") % {"days": hours // 24, "hours": hours % 24}
+
+
+def _month_links(month) -> dict:
+    return {
+        "previous_month": f"{calendar.previous_month(month):%Y-%m}",
+        "next_month": f"{calendar.next_month(month):%Y-%m}",
+        "is_current": month == services.current_month(),
+    }
+
+
+def _error_text(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return " ".join(m for ms in exc.message_dict.values() for m in ms)
+    return " ".join(exc.messages)
+
+
+@login_required
+def personal_month(request: HttpRequest) -> HttpResponse:
+    """我的月报告: the month's status, due date, records, one-click zero, history."""
+    actor = request.actor
+    month = selectors.month_or_current(request.GET.get("month"))
+    state = selectors.personal_month(actor, month)
+    context = {
+        "state": state,
+        "time_left": time_left_text(state.time_left),
+        "history": selectors.own_reports(actor).order_by("-month", "kind", "-submitted_at")[:36],
+        "declaration": services.ZERO_DECLARATION,
+        "month_text": f"{month:%Y-%m}",
+        **_month_links(month),
+    }
+    return render(request, "reporting/personal_month.html", context)
+
+
+def _submitted_message(report) -> str:
+    if report.kind == ReportKind.SUPPLEMENTARY:
+        return _("补充报告已提交。")
+    if report.is_zero:
+        return _("零报告已提交。")
+    return _("月报告已提交。")
+
+
+@login_required
+@require_POST
+def personal_submit(request: HttpRequest) -> HttpResponse:
+    form = MonthlyReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("月份格式应为 YYYY-MM。"))
+        return redirect("reporting:personal")
+    month = form.cleaned_data["month"]
+    try:
+        report = services.monthly_report_submit(
+            actor=request.actor, month=month, zero=form.cleaned_data["zero"], request=request
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _submitted_message(report))
+    return redirect(f"{reverse('reporting:personal')}?month={month:%Y-%m}")
+
+
+@login_required
+def department_overview(request: HttpRequest) -> HttpResponse:
+    """Every department in the viewer's scope, with its month's counts."""
+    actor = request.actor
+    if not actor.has(*selectors.policy.DEPARTMENT_REPORT_ROLES):
+        raise PermissionDenied
+    month = selectors.month_or_current(request.GET.get("month"))
+    context = {
+        "month": month,
+        "month_text": f"{month:%Y-%m}",
+        "due_date": calendar.due_date(actor.court, month),
+        "summaries": selectors.department_summaries(actor, month),
+        **_month_links(month),
+    }
+    return render(request, "reporting/department_overview.html", context)
+
+
+@login_required
+def department_month(request: HttpRequest, department_id: int) -> HttpResponse:
+    """Who reported, who did not, zero and late; reviews and submission for the head."""
+    actor = request.actor
+    department = selectors.department_for(actor, department_id)
+    month = selectors.month_or_current(request.GET.get("month"))
+    context = {
+        "view": selectors.department_month(actor, department, month),
+        "month_text": f"{month:%Y-%m}",
+        "is_head": selectors.policy.heads_department(actor, department.id),
+        **_month_links(month),
+    }
+    return render(request, "reporting/department_month.html", context)
+
+
+def _department_url(department_id: int | None, month) -> str:
+    if department_id is None:
+        return f"{reverse('reporting:departments')}?month={month:%Y-%m}"
+    url = reverse("reporting:department", args=[department_id])
+    return f"{url}?month={month:%Y-%m}"
+
+
+@login_required
+@require_POST
+def report_review(request: HttpRequest, report_id: int) -> HttpResponse:
+    actor = request.actor
+    report = selectors.report_for_review(actor, report_id)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择审核通过或退回。"))
+    else:
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.monthly_report_review(
+                actor=actor,
+                report=report,
+                approve=approve,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            done = _("已审核通过：%(name)s") if approve else _("已退回：%(name)s")
+            messages.success(request, done % {"name": report.person.name})
+    return redirect(_department_url(report.department_id, report.month))
+
+
+@login_required
+@require_POST
+def department_submit(request: HttpRequest, department_id: int) -> HttpResponse:
+    actor = request.actor
+    department = selectors.department_for(actor, department_id)
+    form = DepartmentSubmitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("月份格式应为 YYYY-MM。"))
+        return redirect("reporting:department", department_id=department.id)
+    month = form.cleaned_data["month"]
+    try:
+        services.department_report_submit(
+            actor=actor, department=department, month=month, request=request
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("部门月报告已报送督察室。"))
+    return redirect(_department_url(department.id, month))
