@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from mingjing.org.roles import Role
 from mingjing.oversight.models import DisclosureRequest, DisclosureStatus
 from mingjing.oversight.screening import NOTE_PURPOSE
 from mingjing.records.models import Record, RecordStatus, Screening
@@ -49,7 +50,7 @@ def disclosures_for(actor: Actor) -> QuerySet[DisclosureRequest]:
 
 
 def pending_for_approver(actor: Actor) -> QuerySet[DisclosureRequest]:
-    if not actor.has("approver"):
+    if not actor.has(Role.APPROVER):
         return DisclosureRequest.objects.none()
     return disclosures_for(actor).filter(status=DisclosureStatus.PENDING)
 

@@ -23,7 +23,7 @@ def _add_service_errors(form, error: ValidationError) -> None:
 @login_required
 def disclosure_list(request: HttpRequest) -> HttpResponse:
     actor = request.actor
-    if not (policy.may_request_disclosure(actor) or actor.has("approver")):
+    if not policy.may_list_disclosures(actor):
         raise PermissionDenied(_("您的角色不涉及查阅审批。"))
     context = {
         "disclosures": selectors.disclosures_for(actor).prefetch_related("records"),

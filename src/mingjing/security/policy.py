@@ -148,6 +148,11 @@ def may_request_disclosure(actor: Actor) -> bool:
     return actor.has(Role.INSPECTOR, Role.CUSTODIAN)
 
 
+def may_list_disclosures(actor: Actor) -> bool:
+    """The disclosure pages: those who ask (inspection office) and those who decide."""
+    return may_request_disclosure(actor) or actor.has(Role.APPROVER)
+
+
 def may_decide_disclosure(actor: Actor, disclosure) -> bool:
     return same_court(actor, disclosure) and actor.has(Role.APPROVER)
 

@@ -37,7 +37,7 @@ def _entries(actor: Actor) -> list[tuple[str, str]]:
         entries.append((gettext_noop("一案一表"), "declarations:report"))
     if policy.may_screen(actor):
         entries.append((gettext_noop("甄别处置"), "oversight:screening_queue"))
-    if policy.may_request_disclosure(actor) or actor.has("approver"):
+    if policy.may_list_disclosures(actor):
         entries.append((gettext_noop("查阅审批"), "oversight:disclosure_list"))
     if policy.may_administer(actor):
         entries.append((gettext_noop("系统管理"), "admin:index"))
