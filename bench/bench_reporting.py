@@ -143,15 +143,19 @@ def _department_reports(court, depts, people, rng: random.Random) -> int:
 
 
 def _client(username: str):
+    import time
+
     from django.test import Client
 
     from mingjing.accounts.middleware import SESSION_KEY
     from mingjing.accounts.models import User
+    from mingjing.accounts.reauth import SESSION_KEY as REAUTH_KEY
 
     client = Client()
     client.force_login(User.objects.get(username=username))
     session = client.session
     session[SESSION_KEY] = True
+    session[REAUTH_KEY] = time.time()  # exports ask to re-authenticate
     session.save()
     return client
 

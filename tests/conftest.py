@@ -130,11 +130,18 @@ def cast(db) -> Cast:
     return Cast(courts, departments, users, people, case, other)
 
 
-def login_as(client, user):
-    """Log in as `user`, with the second factor already passed for roles that need it."""
+def login_as(client, user, *, reauthenticated: bool = True):
+    """Log in as `user`, second factor passed; by default also just re-authenticated, so
+    that exports open (tests of re-authentication itself pass reauthenticated=False)."""
+    import time
+
+    from mingjing.accounts.reauth import SESSION_KEY as REAUTH_KEY
+
     client.force_login(user)
     session = client.session
     session[SESSION_KEY] = True
+    if reauthenticated:
+        session[REAUTH_KEY] = time.time()
     session.save()
     return client
 

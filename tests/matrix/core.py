@@ -103,3 +103,5 @@ API = {
     ),
     "api:openapi": (lambda c: reverse("api:openapi"), every(200), 200),
 }
+
+WEB["accounts:reauth"] = (lambda c: reverse("accounts:reauth"), every(200), 302)

@@ -23,5 +23,19 @@ class TotpForm(forms.Form):
     )
 
 
+class ReauthForm(forms.Form):
+    password = forms.CharField(
+        label=_("密码"),
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+    def __init__(self, *args, with_code: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if with_code:
+            self.fields["code"] = TotpForm.base_fields["code"]
+            self.fields["code"].widget.attrs.pop("autofocus", None)
+
+
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("用途"), max_length=50, help_text=_("例如：案件管理系统对接"))

@@ -172,6 +172,25 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def reauthenticate(*, user: User, password: str, code: str = "", request=None) -> str | None:
+    """Confirm a logged-in user again (password, and code when enrolled) before an export.
+
+    Returns None on success, else a Chinese message. Failures count towards the lockout.
+    """
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if _is_locked(locked):
+            return _locked_message(locked)
+        if not locked.check_password(password):
+            _audit("auth.reauth_failed", locked, request)
+            _record_failure(locked)
+            return _("密码不正确。")
+    if user.has_totp and not totp_verify(user=user, code=code):
+        return _("动态口令不正确或已使用过，请输入验证器上新的 6 位数字。")
+    _audit("auth.reauth", user, request)
+    return None
+
+
 def logout_recorded(*, user: User, request) -> None:
     """Note the end of a session in the audit chain (called before Django's logout)."""
     if user.is_authenticated:

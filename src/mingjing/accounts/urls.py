@@ -7,6 +7,7 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("security/", views.security, name="security"),
+    path("reauth/", views.reauth, name="reauth"),
     path("password/", views.password_change, name="password_change"),
     path("totp/verify/", views.totp_verify, name="totp_verify"),
     path("totp/enrol/", views.totp_enrol, name="totp_enrol"),

@@ -12,8 +12,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from mingjing.accounts import services
-from mingjing.accounts.forms import ApiTokenForm, LoginForm, TotpForm
+from mingjing.accounts.forms import ApiTokenForm, LoginForm, ReauthForm, TotpForm
 from mingjing.accounts.middleware import SESSION_KEY
+from mingjing.accounts.reauth import mark_reauthenticated
 
 
 def _posted(request: HttpRequest):
@@ -50,6 +51,25 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, _("您已安全退出。"))
     return redirect("accounts:login")
+
+
+@login_required
+@sensitive_post_parameters("password")
+def reauth(request: HttpRequest) -> HttpResponse:
+    """Confirm identity before an export; then back to where the user was going."""
+    form = ReauthForm(_posted(request), with_code=request.user.has_totp)
+    if request.method == "POST" and form.is_valid():
+        error = services.reauthenticate(
+            user=request.user,
+            password=form.cleaned_data["password"],
+            code=form.cleaned_data.get("code", ""),
+            request=request,
+        )
+        if error is None:
+            mark_reauthenticated(request)
+            return redirect(_next_url(request))
+        form.add_error(None, error)
+    return render(request, "accounts/reauth.html", {"form": form, "next": _next_url(request)})
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mingjing.accounts.reauth import reauth_required
 from mingjing.cases import selectors as case_selectors
 from mingjing.records import declaration_forms as forms
 from mingjing.records import declarations
@@ -95,6 +96,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reauth_required
 def report_xlsx(request: HttpRequest) -> HttpResponse:
     groups = declarations.missing_by_department(request.actor)
     audit.log_event(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mingjing.accounts.reauth import reauth_required
 from mingjing.reporting import calendar, compliance, court
 from mingjing.security import policy
 
@@ -148,10 +149,12 @@ def _xlsx(request: HttpRequest, department_id: int | None) -> StreamingHttpRespo
 
 
 @login_required
+@reauth_required
 def court_compliance_xlsx(request: HttpRequest) -> StreamingHttpResponse:
     return _xlsx(request, None)
 
 
 @login_required
+@reauth_required
 def department_compliance_xlsx(request: HttpRequest, department_id: int) -> HttpResponse:
     return _xlsx(request, department_id)
