@@ -72,6 +72,10 @@ def _monthly_task(actor: Actor) -> list[Task]:
     due = month.due_date.strftime("%Y-%m-%d")
     if month.state in ("open", "overdue", "returned"):
         detail = gettext("截止 %(due)s。无相关情况也须零报告。") % {"due": due}
+        if month.state == "overdue":
+            detail = gettext("已超过截止日期 %(due)s，请尽快报送（无相关情况也须零报告）。") % {
+                "due": due
+            }
         if month.state == "returned" and month.regular is not None:
             detail = gettext("月报告被退回：%(reason)s") % {"reason": month.regular.return_reason}
         title = gettext("报送本月月报告")
@@ -106,6 +110,8 @@ def _head_tasks(actor: Actor) -> list[Task]:
     if month.department_report is None:
         due = month.due_date.strftime("%Y-%m-%d")
         detail = gettext("截止 %(due)s 前审核并报送督察室。") % {"due": due}
+        if month.overdue:
+            detail = gettext("已超过截止日期 %(due)s，请尽快审核并报送督察室。") % {"due": due}
         tasks.append(Task(gettext("报送部门月报告"), detail, url, urgent=month.overdue))
     return tasks
 
@@ -142,9 +148,9 @@ def _custodian_tasks(actor: Actor) -> list[Task]:
     count = screening_queue(actor).count()
     if not count:
         return _late_task(actor)
-    detail = ngettext(
-        "%(count)d 条记录待甄别或处置。", "%(count)d 条记录待甄别或处置。", count
-    ) % {"count": count}
+    detail = ngettext("%(count)d 条记录待甄别或处置。", "%(count)d 条记录待甄别或处置。", count) % {
+        "count": count
+    }
     task = Task(gettext("甄别处置"), detail, reverse("oversight:screening_queue"))
     return [task, *_late_task(actor)]
 
@@ -167,9 +173,9 @@ def _approver_tasks(actor: Actor) -> list[Task]:
     count = pending_for_approver(actor).count()
     if not count:
         return []
-    detail = ngettext(
-        "%(count)d 件查阅申请待您审批。", "%(count)d 件查阅申请待您审批。", count
-    ) % {"count": count}
+    detail = ngettext("%(count)d 件查阅申请待您审批。", "%(count)d 件查阅申请待您审批。", count) % {
+        "count": count
+    }
     url = reverse("oversight:disclosure_list")
     return [Task(gettext("查阅审批"), detail, url, urgent=True)]
 
