@@ -192,3 +192,21 @@ def test_the_openapi_document_describes_every_field_of_a_record(cast, client, re
     assert set(out) == _properties(document, "RecordDetail")
     contents = document["components"]["schemas"]["RecordDetail"]["allOf"][1]
     assert set(out["contents"]) <= set(contents["properties"]["contents"]["properties"])
+
+
+def test_the_list_costs_the_same_queries_for_many_records_as_for_one(
+    cast, client, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import make_record
+
+    call = api(client, cast.custodian)
+    make_record(cast.people["staff"], case=cast.case)
+    with CaptureQueriesContext(connection) as one:
+        assert len(call.get(reverse("api:records_list")).json()["results"]) == 1
+    for _ in range(5):
+        make_record(cast.people["staff"], case=cast.case)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert len(call.get(reverse("api:records_list")).json()["results"]) == 6

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mingjing.api.auth import error, ok, token_required
 from mingjing.api.records_openapi import OPENAPI_PATHS, OPENAPI_SCHEMAS
+from mingjing.oversight.selectors import granted_record_ids
 from mingjing.records import selectors, services
 from mingjing.records.models import Behaviour, Category, Manner, Record, SubjectKind
 from mingjing.security import policy, receipts
@@ -134,8 +135,14 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def record_summary(actor: Actor, record: Record) -> dict:
-    """Metadata only: what the counts roles may see, and whether the caller may read more."""
+def record_summary(actor: Actor, record: Record, *, granted_ids=None) -> dict:
+    """Metadata only: what the counts roles may see, and whether the caller may read more.
+
+    A listing passes `granted_ids` once (and prefetches cases) so rows cost no queries.
+    """
+    if granted_ids is None:
+        granted_ids = granted_record_ids(actor)
+    readable = policy.may_view_record_contents(actor, record, granted_ids=granted_ids)
     return {
         "id": record.id,
         "status": record.status,
@@ -146,13 +153,13 @@ def record_summary(actor: Actor, record: Record) -> dict:
         "occurred_at": _iso(record.occurred_at),
         "submitted_at": _iso(record.submitted_at),
         "department": record.department.name if record.department else None,
-        "cases": sorted(record.cases.values_list("number", flat=True)),
+        "cases": sorted(case.number for case in record.cases.all()),
         "not_about_a_case": record.not_about_a_case,
         "off_hours_contact": record.off_hours_contact,
         "report_due_at": _iso(record.report_due_at),
         "is_late": record.is_late,
         "mine": policy.is_recorder(actor, record),
-        "contents_readable": selectors.may_read(actor, record),
+        "contents_readable": readable,
     }
 
 
@@ -198,8 +205,13 @@ def _found(actor: Actor, record_id: int) -> Record | None:
 
 def _list(request: HttpRequest) -> JsonResponse:
     actor = request.actor
-    found = selectors.records_with_metadata(actor).order_by("-occurred_at")[:MAX_LIST]
-    return ok({"results": [record_summary(actor, r) for r in found]})
+    found = (
+        selectors.records_with_metadata(actor)
+        .prefetch_related("cases")
+        .order_by("-occurred_at")[:MAX_LIST]
+    )
+    granted = granted_record_ids(actor)
+    return ok({"results": [record_summary(actor, r, granted_ids=granted) for r in found]})
 
 
 def _create(request: HttpRequest) -> JsonResponse:

@@ -9,6 +9,7 @@ from mingjing.records.special import PURPOSE
 from mingjing.security import audit, policy
 from mingjing.security.actor import Actor
 from mingjing.security.models import Receipt
+from mingjing.security.receipts import receipt_for
 from mingjing.security.sealing import unseal_json
 
 
@@ -62,9 +63,7 @@ def special_report_contents(actor: Actor, report: SpecialReport, *, request=None
 
 def special_report_receipt(actor: Actor, report: SpecialReport) -> Receipt:
     """The signed receipt, for the reporter only; 404 otherwise."""
-    receipt = Receipt.objects.filter(
-        object_type=report._meta.label, object_id=str(report.pk)
-    ).first()
+    receipt = receipt_for(report)
     if receipt is None or not policy.is_reporter(actor, report):
         raise Http404("回执不存在")
     return receipt

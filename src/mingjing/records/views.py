@@ -14,7 +14,6 @@ from mingjing.records import selectors, services
 from mingjing.records.forms import AmendmentForm, RecordForm, initial_for, local_now_text
 from mingjing.records.models import Record, RecordStatus
 from mingjing.security import policy, receipts
-from mingjing.security.models import Receipt
 
 # Session key: form tokens of new-record forms already saved -> the record they made, so that
 # posting the same form twice (a double tap, a resent request) never makes a second record.
@@ -84,9 +83,7 @@ def record_detail(request: HttpRequest, record_id: int) -> HttpResponse:
 def record_receipt(request: HttpRequest, record_id: int) -> HttpResponse:
     """The signed receipt, downloadable by the recorder only."""
     record = selectors.record_for(request.actor, record_id)
-    receipt = Receipt.objects.filter(
-        object_type=record._meta.label, object_id=str(record.pk)
-    ).first()
+    receipt = receipts.receipt_for(record)
     if receipt is None or not policy.is_recorder(request.actor, record):
         raise Http404("回执不存在")
     response = JsonResponse(

@@ -76,12 +76,20 @@ CONTENT_ROLES_COURTWIDE = frozenset({Role.CUSTODIAN, Role.APPROVER})
 
 
 def subject_index_of(actor: Actor) -> str:
-    """The blind index that marks records naming this actor as their subject."""
+    """The blind index that marks records naming this actor as their subject.
+
+    Computed once per actor (one request): the index key never rotates, and a listing asks
+    this for every row.
+    """
     if actor.person is None or actor.court is None:
         return ""
-    from mingjing.security.sealing import blind_index
+    cached = actor.__dict__.get("_subject_index")
+    if cached is None:
+        from mingjing.security.sealing import blind_index
 
-    return blind_index(actor.court, str(actor.person.id), kind="person")
+        cached = blind_index(actor.court, str(actor.person.id), kind="person")
+        object.__setattr__(actor, "_subject_index", cached)
+    return cached
 
 
 def is_named_subject(actor: Actor, record) -> bool:

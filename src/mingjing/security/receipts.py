@@ -99,6 +99,11 @@ def issue_receipt(*, court: Court, obj, digest: str, event: AuditEvent) -> Recei
     )
 
 
+def receipt_for(obj) -> Receipt | None:
+    """The receipt issued when `obj` was submitted, if any."""
+    return Receipt.objects.filter(object_type=obj._meta.label, object_id=str(obj.pk)).first()
+
+
 def receipt_document(receipt: Receipt) -> dict:
     """What the recorder downloads: everything needed to verify it elsewhere."""
     key = SigningKey.objects.get(key_id=receipt.key_id)
