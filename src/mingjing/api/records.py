@@ -169,6 +169,7 @@ def _amendment_out(amendment: dict) -> dict:
         "created_at": _iso(amendment["created_at"]),
         "reason": amendment["reason"],
         "correction": amendment["correction"],
+        "subject_name": amendment.get("subject_name", ""),
     }
 
 
@@ -314,7 +315,7 @@ def _amend(request: HttpRequest, record: Record) -> JsonResponse:
     body = _body(request)
     if body is None:
         return error(400, "请求体必须是 JSON 对象。")
-    values = {name: body.get(name, "") for name in ("reason", "correction")}
+    values = {name: body.get(name, "") for name in ("reason", "correction", "subject_name")}
     bad = {name: "应为字符串。" for name, value in values.items() if not isinstance(value, str)}
     if bad:
         return error(400, BAD_REQUEST, fields=bad)

@@ -68,6 +68,7 @@ _AMENDMENT = {
         "created_at": {**_TIME, "description": "更正时间"},
         "reason": {**_STR, "description": "更正事由"},
         "correction": {**_STR, "description": "更正内容"},
+        "subject_name": {**_STR, "description": "更正后的过问人姓名（可为空）"},
     },
 }
 
@@ -233,6 +234,11 @@ _AMENDMENT_INPUT = {
                 "properties": {
                     "reason": {**_STR, "description": "更正事由（≤5000 字）"},
                     "correction": {**_STR, "description": "更正内容（≤5000 字）"},
+                    "subject_name": {
+                        **_STR,
+                        "maxLength": 100,
+                        "description": "更正后的过问人姓名（可选）：同名的本院人员将不能查看此记录",
+                    },
                 },
             }
         }

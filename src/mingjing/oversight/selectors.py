@@ -74,10 +74,9 @@ def screening_queue(actor: Actor) -> QuerySet[Record]:
     if not policy.may_screen(actor):
         return Record.objects.none()
     pending = [RecordStatus.SUBMITTED, RecordStatus.SCREENED]
-    records = Record.objects.filter(court=actor.court, status__in=pending)
-    own_index = policy.subject_index_of(actor)
-    if own_index:
-        records = records.exclude(subject_person_index=own_index)
+    records = policy.without_named_subject(
+        actor, Record.objects.filter(court=actor.court, status__in=pending)
+    )
     return records.select_related("recorder", "department").order_by("submitted_at", "id")
 
 

@@ -235,8 +235,7 @@ def _handlers(case: Case) -> dict[int, tuple[object, list[str]]]:
 def case_records_for(actor: Actor, case: Case) -> QuerySet[Record]:
     """Submitted records linked to the case, minus those naming the viewer as their subject."""
     records = Record.objects.filter(court_id=case.court_id, cases=case, status__in=SUBMITTED)
-    own_index = policy.subject_index_of(actor)
-    return records.exclude(subject_person_index=own_index) if own_index else records
+    return policy.without_named_subject(actor, records)
 
 
 def declaration_rows(actor: Actor, case: Case) -> list[DeclarationRow]:

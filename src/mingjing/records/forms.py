@@ -189,3 +189,9 @@ def initial_for(contents: dict, record) -> dict:
 class AmendmentForm(forms.Form):
     reason = _text(gettext_lazy("更正事由"), rows=2, required=True, max_length=5000)
     correction = _text(gettext_lazy("更正内容"), rows=4, required=True, max_length=5000)
+    subject_name = forms.CharField(
+        label=gettext_lazy("更正后的过问人姓名（如过问人有误或遗漏）"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy("填写后，与该姓名相同的本院人员将不能查看此记录。"),
+    )

@@ -95,6 +95,11 @@ class Record(models.Model):
     subject_person_index = models.CharField(max_length=64, blank=True, db_index=True)
     # HMAC of the normalised subject name: spotting one person in many records.
     subject_name_index = models.CharField(max_length=64, blank=True, db_index=True)
+    # Every blind index that names someone as this record's subject, space-delimited
+    # (" i1 i2 "): the picked person's id index, the typed name's index and the names given in
+    # amendments. Named-subject exclusion matches the viewer against all of them, so a
+    # subject typed instead of picked (or a homonym) is excluded too (DESIGN.md section 3).
+    named_indexes = models.TextField(blank=True, default="")
     sealed = models.BinaryField("密封内容")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -141,6 +146,8 @@ class Amendment(models.Model):
         Person, verbose_name="更正人", on_delete=models.PROTECT, related_name="amendments"
     )
     sealed = models.BinaryField("密封的更正内容（事由与更正）")
+    # Blind index of a subject name given in the correction (kind "name"), or "".
+    subject_name_index = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField("更正时间", auto_now_add=True)
 
     class Meta:

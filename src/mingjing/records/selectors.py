@@ -21,8 +21,7 @@ def _court_records(actor: Actor) -> QuerySet[Record]:
     if actor.court is None:
         return Record.objects.none()
     records = Record.objects.filter(court=actor.court).select_related("recorder", "department")
-    own_index = policy.subject_index_of(actor)
-    return records.exclude(subject_person_index=own_index) if own_index else records
+    return policy.without_named_subject(actor, records)
 
 
 def records_with_contents(actor: Actor) -> QuerySet[Record]:

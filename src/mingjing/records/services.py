@@ -17,7 +17,7 @@ from mingjing.cases import selectors as case_selectors
 from mingjing.cases.models import Case
 from mingjing.cases.numbers import normalise_case_number
 from mingjing.org.models import Person
-from mingjing.records import files
+from mingjing.records import files, subjects
 from mingjing.records.models import (
     Amendment,
     Attachment,
@@ -167,6 +167,9 @@ def _apply(record: Record, actor: Actor, data: RecordInput) -> None:
     record.subject_name_index = blind_index(actor.court, contents["subject_name"], kind="name")
     record.subject_person_index = (
         blind_index(actor.court, str(person.id), kind="person") if person else ""
+    )
+    record.named_indexes = subjects.record_named_indexes(
+        actor.court, name=contents["subject_name"], person=person
     )
 
 
@@ -349,19 +352,36 @@ def _amendment_errors(reason: str, correction: str) -> dict[str, str]:
 
 @transaction.atomic
 def amendment_add(
-    *, actor: Actor, record: Record, reason: str, correction: str, request=None
+    *,
+    actor: Actor,
+    record: Record,
+    reason: str,
+    correction: str,
+    subject_name: str = "",
+    request=None,
 ) -> Amendment:
-    """Append a correction to the actor's submitted record; the record itself never changes."""
+    """Append a correction to the actor's submitted record; the record itself never changes.
+
+    A subject name given in the correction names a subject too: its blind index joins the
+    record's, so the person it names (picked or typed) no longer sees the record.
+    """
     if not policy.may_amend_record(actor, record):
         raise PermissionDenied(_("只有记录人可以更正已提交的记录。"))
     reason, correction = (reason or "").strip(), (correction or "").strip()
+    subject_name = (subject_name or "").strip()
     errors = _amendment_errors(reason, correction)
+    if len(subject_name) > 100:
+        errors["subject_name"] = _("不能超过 %(n)d 个字。") % {"n": 100}
     if errors:
         raise ValidationError(errors)
-    sealed = seal_json(
-        record.court, {"reason": reason, "correction": correction}, purpose=AMENDMENT_PURPOSE
+    contents = {"reason": reason, "correction": correction, "subject_name": subject_name}
+    sealed = seal_json(record.court, contents, purpose=AMENDMENT_PURPOSE)
+    name_index = blind_index(record.court, subject_name, kind="name")
+    amendment = Amendment.objects.create(
+        record=record, author=actor.person, sealed=sealed, subject_name_index=name_index
     )
-    amendment = Amendment.objects.create(record=record, author=actor.person, sealed=sealed)
+    if name_index:
+        subjects.add_named_index(record, name_index)
     detail = {"record": record.pk}
     audit.log_event(
         action="amendment.add", actor=actor, obj=amendment, detail=detail, request=request

@@ -75,26 +75,47 @@ def department_ids_for_counts(actor: Actor) -> frozenset[int] | None:
 CONTENT_ROLES_COURTWIDE = frozenset({Role.CUSTODIAN, Role.APPROVER})
 
 
-def subject_index_of(actor: Actor) -> str:
-    """The blind index that marks records naming this actor as their subject.
+def subject_indexes_of(actor: Actor) -> tuple[str, ...]:
+    """The blind indexes that would name this actor as a record's subject: his person id and
+    his name (so a subject typed instead of picked, or a homonym, counts too).
 
     Computed once per actor (one request): the index key never rotates, and a listing asks
     this for every row.
     """
     if actor.person is None or actor.court is None:
-        return ""
-    cached = actor.__dict__.get("_subject_index")
+        return ()
+    cached = actor.__dict__.get("_subject_indexes")
     if cached is None:
         from mingjing.security.sealing import blind_index
 
-        cached = blind_index(actor.court, str(actor.person.id), kind="person")
-        object.__setattr__(actor, "_subject_index", cached)
+        person = blind_index(actor.court, str(actor.person.id), kind="person")
+        name = blind_index(actor.court, actor.person.name, kind="name")
+        cached = tuple(index for index in (person, name) if index)
+        object.__setattr__(actor, "_subject_indexes", cached)
     return cached
 
 
+def names_as_subject(indexes, record) -> bool:
+    """True when any of `indexes` is among the record's named-subject indexes."""
+    named = record.named_indexes or ""
+    return any(f" {index} " in named for index in indexes)
+
+
 def is_named_subject(actor: Actor, record) -> bool:
-    index = subject_index_of(actor)
-    return bool(index) and record.subject_person_index == index
+    return names_as_subject(subject_indexes_of(actor), record)
+
+
+def without_named_subject(actor: Actor, records, *, prefix: str = ""):
+    """The query form of is_named_subject: `records` less those naming the actor.
+
+    `prefix` reaches the record through a relation (e.g. "records__" from a disclosure).
+    """
+    from django.db.models import Q
+
+    query = Q()
+    for index in subject_indexes_of(actor):
+        query |= Q(**{f"{prefix}named_indexes__contains": f" {index} "})
+    return records.exclude(query) if query else records
 
 
 def is_recorder(actor: Actor, record) -> bool:

@@ -45,6 +45,22 @@ INDEX_KINDS = ("name", "person")
 _LABEL = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 # Separators inside transliterated and minority names: 阿依古丽·买买提 = 阿依古丽买买提.
 _NAME_DOTS = frozenset("·・•‧")
+# Common variant forms typed for the same name (traditional forms, old variants): each pair
+# is "variant, form kept". Names are matched, not displayed, so the table only needs the
+# characters people actually type differently for one person's name.
+_NAME_VARIANTS = str.maketrans(
+    dict(
+        zip(
+            "陳張劉黃楊趙吳孫鄭馬許韓馮鄧蕭葉羅蘇盧呂蔣謝鐘鍾閻嚴龍萬錢湯譚賈範雲於陸夢偉華國軍東紅麗強"
+            "輝義鵬傑豔艷蘭鳳龐聶顧魯龔單喬鄒塗關陶賴鄔戴聞應彭曉俊濤亞慶鋒歡寶貴曾錦綺紀衛藍劍顏"
+            "瑪買麥蒙薛賀溫閔湯",
+            "陈张刘黄杨赵吴孙郑马许韩冯邓萧叶罗苏卢吕蒋谢钟钟阎严龙万钱汤谭贾范云于陆梦伟华国军东红丽强"
+            "辉义鹏杰艳艳兰凤庞聂顾鲁龚单乔邹涂关陶赖邬戴闻应彭晓俊涛亚庆锋欢宝贵曾锦绮纪卫蓝剑颜"
+            "玛买麦蒙薛贺温闵汤",
+            strict=True,
+        )
+    )
+)
 
 
 class SealError(Exception):
@@ -108,10 +124,11 @@ def blob_version(blob: bytes | memoryview | None) -> int | None:
 
 
 def normalise_name(name: str) -> str:
-    """NFKC (full-width → half-width), no whitespace, format characters or name dots, casefold."""
+    """NFKC (full-width → half-width), no whitespace, format characters or name dots, common
+    variant characters folded (陳 = 陈), casefold."""
     text = unicodedata.normalize("NFKC", name or "")
     kept = (ch for ch in text if not _ignorable(ch))
-    return "".join(kept).casefold()
+    return "".join(kept).translate(_NAME_VARIANTS).casefold()
 
 
 def _ignorable(ch: str) -> bool:

@@ -1,0 +1,83 @@
+"""Who a record names as its subject, however the recorder named him (DESIGN.md section 3).
+
+A subject may be picked from the court's people or typed as free text. Both count: the typed
+name's blind index is kept beside the picked person's, and named-subject exclusion matches a
+viewer's own name and person indexes against every one of them (`policy.is_named_subject`).
+A homonym who is not the subject loses sight of the record too: the cheaper error, since the
+review he would have done moves up (docs/threat-model.md).
+"""
+
+from mingjing.org.models import Court, Person
+from mingjing.records.models import Record
+from mingjing.security.sealing import blind_index, normalise_name
+
+
+def join_indexes(indexes) -> str:
+    """The stored form of a set of indexes: " i1 i2 " (each found by " i ")."""
+    kept = sorted({index for index in indexes if index})
+    return f" {' '.join(kept)} " if kept else ""
+
+
+def record_named_indexes(
+    court: Court, *, name: str, person: Person | None, amendment_indexes=()
+) -> str:
+    """Every index that names someone as the subject: picked person, typed name, amendments."""
+    indexes = [blind_index(court, name, kind="name"), *amendment_indexes]
+    if person is not None:
+        indexes.append(blind_index(court, str(person.id), kind="person"))
+        indexes.append(blind_index(court, person.name, kind="name"))
+    return join_indexes(indexes)
+
+
+def add_named_index(record: Record, index: str) -> None:
+    """Add one more index (a name given in an amendment) to a record, in place and saved."""
+    current = record.named_indexes.split()
+    record.named_indexes = join_indexes([*current, index])
+    Record.objects.filter(pk=record.pk).update(named_indexes=record.named_indexes)
+
+
+def colleagues_named(court: Court, name: str) -> list[Person]:
+    """The court's people (serving or not) whose name matches `name` once normalised."""
+    wanted = normalise_name(name)
+    if not wanted:
+        return []
+    people = Person.objects.filter(court=court).only("id", "name", "staff_number", "department")
+    return [person for person in people if normalise_name(person.name) == wanted]
+
+
+def reindex_records(batch: int = 500) -> int:
+    """Recompute every record's subject indexes from its sealed contents and amendments.
+
+    Run by migration records 0003 (existing records, typed subjects) and safe to run again.
+    Reads only the columns it needs and writes with update(), so it keeps working after
+    later migrations add columns.
+    """
+    from mingjing.records.models import Amendment
+    from mingjing.security.sealing import unseal_json
+
+    done = 0
+    records = Record.objects.select_related("court").only("id", "court", "sealed")
+    for record in records.iterator(chunk_size=batch):
+        contents = unseal_json(record.court, record.sealed, purpose="record")
+        person = Person.objects.filter(pk=contents.get("subject_person_id")).first()
+        extra = [
+            blind_index(record.court, _amendment_name(record.court, sealed), kind="name")
+            for sealed in Amendment.objects.filter(record_id=record.id).values_list(
+                "sealed", flat=True
+            )
+        ]
+        name = contents.get("subject_name", "")
+        Record.objects.filter(pk=record.pk).update(
+            subject_name_index=blind_index(record.court, name, kind="name"),
+            named_indexes=record_named_indexes(
+                record.court, name=name, person=person, amendment_indexes=extra
+            ),
+        )
+        done += 1
+    return done
+
+
+def _amendment_name(court: Court, sealed) -> str:
+    from mingjing.security.sealing import unseal_json
+
+    return unseal_json(court, sealed, purpose="amendment").get("subject_name", "")
