@@ -89,7 +89,8 @@ def test_no_template_has_an_inline_event_handler_or_javascript_url(path):
     assert "javascript:" not in text.lower(), f"javascript: URL in {path}"
 
 
-# Production settings, checked in a fresh interpreter (pytest itself turns on TESTING).
+# Production settings (mingjing.settings), checked in a fresh interpreter: the suite itself runs
+# under tests/settings.py.
 
 SETUP = (
     "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'mingjing.settings'; "

@@ -2,7 +2,7 @@
 
 import os
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qsl, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -42,23 +42,44 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def database_from_url(url: str) -> dict:
-    """Django DATABASES entry for a `postgresql://user:pass@host:port/name` URL."""
+def database_from_url(url: str, name: str = "MINGJING_DATABASE_URL") -> dict:
+    """Django DATABASES entry for a `postgresql://user:pass@host:port/name?options` URL.
+
+    Every query parameter is a libpq connection option (`sslmode`, `sslrootcert`,
+    `connect_timeout`, `application_name`, `target_session_attrs`, `options`, `host` for a
+    Unix socket directory, ...) and is passed to psycopg as it is.
+    """
     parsed = urlparse(url)
     if parsed.scheme not in {"postgres", "postgresql"}:
-        raise ImproperlyConfigured(
-            f"MINGJING_DATABASE_URL 仅支持 postgresql://, 现为 {parsed.scheme}"
-        )
+        raise ImproperlyConfigured(f"{name} 仅支持 postgresql://, 现为 {parsed.scheme}")
+    try:
+        port = parsed.port
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} 的端口不正确") from exc
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": unquote(parsed.path.lstrip("/")),
         "USER": unquote(parsed.username or ""),
         "PASSWORD": unquote(parsed.password or ""),
-        "HOST": parsed.hostname or "",
-        "PORT": str(parsed.port or ""),
+        "HOST": unquote(parsed.hostname or ""),
+        "PORT": str(port or ""),
+        "OPTIONS": _database_options(parsed.query, name),
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
     }
+
+
+def _database_options(query: str, name: str) -> dict[str, str]:
+    options: dict[str, str] = {}
+    try:
+        pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=bool(query))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} 的查询参数格式不正确") from exc
+    for key, value in pairs:
+        if key in options:
+            raise ImproperlyConfigured(f"{name} 的查询参数 {key} 重复出现")
+        options[key] = value
+    return options
 
 
 def sqlite_database(path: Path) -> dict:

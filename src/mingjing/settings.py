@@ -1,6 +1,6 @@
 """One env-driven settings module. See docs/deployment.md for every variable."""
 
-import sys
+import secrets
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -12,19 +12,21 @@ BASE_DIR = SRC_DIR.parent.parent
 DATA_DIR = Path(env_str("MINGJING_DATA_DIR") or BASE_DIR / "var")
 
 DEBUG = env_bool("MINGJING_DEBUG", False)
-# Under pytest the suite's own settings apply (fast hashing, no secure-cookie requirement).
-TESTING = env_bool("MINGJING_TESTING", False) or "pytest" in sys.modules
+# True only in the test suite's own settings module (tests/settings.py): nothing at run time
+# (no environment variable, not pytest being importable) turns it on in this module.
+TESTING = False
 
 SECRET_KEY = env_str("MINGJING_SECRET_KEY")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not DEBUG:
         raise ImproperlyConfigured(
             "MINGJING_SECRET_KEY (或 MINGJING_SECRET_KEY_FILE) 未设置; 生产环境必须配置。"
         )
-    SECRET_KEY = "insecure-development-key-only-for-debug-and-tests"
+    # Debug without a key: a random one for this process only (sessions end at restart).
+    SECRET_KEY = secrets.token_urlsafe(50)
 
 ALLOWED_HOSTS = env_list(
-    "MINGJING_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if (DEBUG or TESTING) else []
+    "MINGJING_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = env_list("MINGJING_CSRF_TRUSTED_ORIGINS", [])
 
@@ -96,9 +98,6 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-if TESTING:
-    # Still argon2, with cheap parameters so the suite's many logins stay fast.
-    PASSWORD_HASHERS = ["mingjing.accounts.hashers.TestArgon2PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -125,7 +124,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-_secure_default = not (DEBUG or TESTING)
+_secure_default = not DEBUG
 SESSION_COOKIE_SECURE = env_bool("MINGJING_SECURE_COOKIES", _secure_default)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("MINGJING_SSL_REDIRECT", _secure_default)

@@ -27,7 +27,7 @@ from mingjing.security.crypto import KEY_BYTES
 ENV_VAR = "MINGJING_MASTER_KEY_FILE"
 MASTER_KEY_BYTES = 32
 _LINE = re.compile(r"^(?:(?P<id>[A-Za-z0-9_.-]{1,32}):)?(?P<hex>[0-9a-fA-F]{64})$")
-# Only ever under pytest without a key file: lets the suite run with no setup.
+# Only under the suite's own settings (tests/settings.py sets TESTING) without a key file.
 _TEST_SECRET = hashlib.sha256(b"mingjing: test-only master key, never used outside pytest").digest()
 
 
