@@ -18,6 +18,7 @@ from mingjing.cases import selectors as case_selectors
 from mingjing.records import declaration_forms as forms
 from mingjing.records import declarations
 from mingjing.security import audit
+from mingjing.security.spreadsheet import append_row
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -119,14 +120,14 @@ def _workbook(groups: list[declarations.DepartmentMissing]) -> bytes:
     book = Workbook()
     summary = book.active
     summary.title = _("汇总")
-    summary.append([_("部门"), _("办案人员"), _("工号"), _("未填报件数")])
+    append_row(summary, [_("部门"), _("办案人员"), _("工号"), _("未填报件数")])
     detail = book.create_sheet(_("明细"))
-    detail.append([_("部门"), _("办案人员"), _("工号"), _("案号"), _("结案日期")])
+    append_row(detail, [_("部门"), _("办案人员"), _("工号"), _("案号"), _("结案日期")])
     for group in groups:
         for handler in group.handlers:
-            summary.append([group.name, handler.name, handler.staff_no, handler.count])
+            append_row(summary, [group.name, handler.name, handler.staff_no, handler.count])
             for number, closed_on in handler.cases:
-                detail.append([group.name, handler.name, handler.staff_no, number, closed_on])
+                append_row(detail, [group.name, handler.name, handler.staff_no, number, closed_on])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

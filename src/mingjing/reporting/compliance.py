@@ -32,6 +32,7 @@ from mingjing.reporting.court import department_for, reporters
 from mingjing.reporting.models import DepartmentReport, MonthlyReport, ReportKind
 from mingjing.security import audit, policy
 from mingjing.security.actor import Actor
+from mingjing.security.spreadsheet import append_row
 
 STREAK_MONTHS = 6
 INTERVIEW_MIN_REPORTS = 12
@@ -362,17 +363,18 @@ def visible_departments(actor: Actor) -> list[Department]:
 
 def _rates_sheet(book, figures: Compliance, departments: list[DepartmentCompliance]) -> None:
     sheet = book.create_sheet(_("按时报告率"))
-    sheet.append([_("部门")] + [f"{m:%Y-%m}" for m in figures.months] + [_("合计")])
+    append_row(sheet, [_("部门")] + [f"{m:%Y-%m}" for m in figures.months] + [_("合计")])
     for dept in departments:
         cells = [percent(r.rate) for r in dept.rates] + [percent(dept.on_time)]
-        sheet.append([dept.department.name] + cells)
+        append_row(sheet, [dept.department.name] + cells)
     court = [percent(r.rate) for r in figures.court_rates] + [percent(figures.court_on_time)]
-    sheet.append([_("全院")] + court)
+    append_row(sheet, [_("全院")] + court)
 
 
 def _zero_sheet(book, figures: Compliance, departments: list[DepartmentCompliance]) -> None:
     sheet = book.create_sheet(_("零报告"))
-    sheet.append(
+    append_row(
+        sheet,
         [
             _("部门"),
             _("报告数"),
@@ -381,10 +383,11 @@ def _zero_sheet(book, figures: Compliance, departments: list[DepartmentComplianc
             _("连续全零月数"),
             _("连续六个月零报告人数"),
             _("建议约谈"),
-        ]
+        ],
     )
     for d in departments:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 d.department.name,
                 d.reports,
@@ -393,26 +396,26 @@ def _zero_sheet(book, figures: Compliance, departments: list[DepartmentComplianc
                 d.zero_streak,
                 d.full_zero_people,
                 _("是") if d.interview else "",
-            ]
+            ],
         )
     share = percent(figures.court_zero_share)
-    sheet.append([_("全院"), figures.court_reports, figures.court_zero, share, "", "", ""])
+    append_row(sheet, [_("全院"), figures.court_reports, figures.court_zero, share, "", "", ""])
 
 
 def _people_sheet(book, departments: list[DepartmentCompliance]) -> None:
     sheet = book.create_sheet(_("个人连续零报告"))
-    sheet.append([_("部门"), _("姓名"), _("工号"), _("近六个月报告数"), _("连续零报告月数")])
+    append_row(sheet, [_("部门"), _("姓名"), _("工号"), _("近六个月报告数"), _("连续零报告月数")])
     for dept in departments:
         for p in dept.people:
             row = [dept.department.name, p.person.name, p.person.staff_no, p.reported, p.streak]
-            sheet.append(row)
+            append_row(sheet, row)
 
 
 def _contacts_sheet(book, departments: list[DepartmentCompliance]) -> None:
     sheet = book.create_sheet(_("接触报告"))
-    sheet.append([_("部门"), _("非工作时间或场所接触报告"), _("其中逾期报告")])
+    append_row(sheet, [_("部门"), _("非工作时间或场所接触报告"), _("其中逾期报告")])
     for dept in departments:
-        sheet.append([dept.department.name, dept.contacts, dept.contacts_late])
+        append_row(sheet, [dept.department.name, dept.contacts, dept.contacts_late])
 
 
 def workbook_bytes(figures: Compliance, departments: list[DepartmentCompliance]) -> bytes:
