@@ -233,6 +233,8 @@ def _write(request: HttpRequest, record: Record | None, *, status: int) -> JsonR
             actor=request.actor, data=data, record=record, request=request
         )
     except ValidationError as exc:
+        if record is not None and services.submitted_since(record):
+            return error(409, "记录已提交，不能修改；如需更正请追加更正说明。")
         return _invalid(exc)
     except PermissionDenied:
         return error(403, "无权修改该记录。")

@@ -11,7 +11,7 @@ from django.utils.translation import pgettext
 from mingjing.accounts.services import totp_verify
 from mingjing.oversight.models import DisclosureKind, DisclosureRequest, DisclosureStatus
 from mingjing.records.models import Record, RecordStatus
-from mingjing.security import audit, policy
+from mingjing.security import audit, policy, transitions
 from mingjing.security.actor import Actor
 
 MIN_REASON_LENGTH = 10
@@ -104,7 +104,7 @@ def disclosure_decide(
     locked.decided_at = now
     locked.decision_note = (note or "").strip()
     locked.expires_at = now + timedelta(days=locked.days) if approve else None
-    locked.save()
+    transitions.save_if(locked, _("该申请已经处理过了。"), status=DisclosureStatus.PENDING)
     action = "disclosure.approve" if approve else "disclosure.refuse"
     audit.log_event(action=action, actor=actor, obj=locked, request=request)
     return locked
@@ -120,6 +120,11 @@ def disclosure_revoke(*, actor: Actor, disclosure: DisclosureRequest, request=No
         raise ValidationError(_("该申请已不在有效状态。"))
     locked.status = DisclosureStatus.REVOKED
     locked.revoked_at = timezone.now()
-    locked.save(update_fields=["status", "revoked_at"])
+    transitions.save_if(
+        locked,
+        _("该申请已不在有效状态。"),
+        fields=["status", "revoked_at"],
+        status__in=[DisclosureStatus.APPROVED, DisclosureStatus.PENDING],
+    )
     audit.log_event(action="disclosure.revoke", actor=actor, obj=locked, request=request)
     return locked

@@ -25,7 +25,7 @@ from mingjing.cases.numbers import normalise_case_number
 from mingjing.cases.selectors import visible_cases
 from mingjing.records.models import CaseDeclaration, DeclarationStatus, Record
 from mingjing.records.selectors import SUBMITTED
-from mingjing.security import audit, policy
+from mingjing.security import audit, policy, transitions
 from mingjing.security.actor import Actor
 
 SYNC_BATCH = 900  # case ids per round: keeps every IN (...) under SQLite's old 999 limit
@@ -133,7 +133,12 @@ def declaration_declare(
         declaration.status = DeclarationStatus.DECLARED
         declaration.none_to_report = none_to_report
         declaration.declared_at = timezone.now()
-        declaration.save(update_fields=["status", "none_to_report", "declared_at"])
+        transitions.save_if(
+            declaration,
+            _("本案的一案一表已入卷，不能再修改。"),
+            fields=["status", "none_to_report", "declared_at"],
+            status__in=[DeclarationStatus.PENDING, DeclarationStatus.DECLARED],
+        )
         detail = {"case": case.id, "none_to_report": none_to_report, "records": count}
         detail["again"] = again
         log = {"actor": actor, "obj": declaration, "detail": detail, "request": request}
@@ -147,7 +152,8 @@ def _own_declaration(actor: Actor, case: Case) -> CaseDeclaration:
         CaseDeclaration.objects.select_for_update().filter(case=case, person_id=person_id).first()
     )
     if declaration is None and person_id in handler_ids(case):
-        declaration = declaration_expect(case_id=case.id, person_id=person_id)
+        expected = declaration_expect(case_id=case.id, person_id=person_id)
+        declaration = CaseDeclaration.objects.select_for_update().get(pk=expected.pk)
     if declaration is None or not policy.may_declare(actor, case, declaration):
         raise PermissionDenied(_("只有本案的办案人员才能填报本人的一案一表。"))
     return declaration

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from mingjing.cases import selectors as case_selectors
 from mingjing.cases.models import Case
@@ -28,7 +29,7 @@ from mingjing.records.models import (
     RecordStatus,
     SubjectKind,
 )
-from mingjing.security import audit, policy, receipts
+from mingjing.security import audit, policy, receipts, transitions
 from mingjing.security.actor import Actor
 from mingjing.security.crypto import family_of, keyed_hash
 from mingjing.security.keys import current_key
@@ -173,21 +174,51 @@ def _apply(record: Record, actor: Actor, data: RecordInput) -> None:
     )
 
 
+ALREADY_SUBMITTED = _lazy("该记录已经提交，不能再修改；如需更正请追加更正说明。")
+
+
+def lock_own_draft(actor: Actor, record: Record) -> Record:
+    """The actor's draft, re-read and locked; ValidationError once it has been submitted."""
+    locked = transitions.locked(Record, record.pk)
+    if actor.person is None or locked.recorder_id != actor.person.id:
+        raise PermissionDenied(_("只能修改本人的记录。"))
+    if locked.status != RecordStatus.DRAFT:
+        raise ValidationError(ALREADY_SUBMITTED)
+    return locked
+
+
+def submitted_since(record: Record | None) -> bool:
+    """Whether this draft (as a page or a call loaded it) has been submitted since."""
+    if record is None or record.pk is None:
+        return False
+    return Record.objects.filter(pk=record.pk).exclude(status=RecordStatus.DRAFT).exists()
+
+
 @transaction.atomic
 def record_save_draft(
     *, actor: Actor, data: RecordInput, record: Record | None = None, request=None
 ) -> Record:
-    """Create or update the actor's own draft. Submitted records cannot be changed here."""
+    """Create or update the actor's own draft. Submitted records cannot be changed here.
+
+    The draft is re-read locked (the caller's copy may predate a submission in another tab)
+    and written only where it is still his draft: a stale form never turns a submitted record
+    back into a draft (ValidationError ALREADY_SUBMITTED, nothing changed).
+    """
     if not policy.may_record(actor):
         raise PermissionDenied(_("只有本院干警可以填写记录。"))
     if record is None:
         record = Record(court=actor.court, recorder=actor.person)
-    elif record.recorder_id != actor.person.id or record.status != RecordStatus.DRAFT:
-        raise ValidationError(_("记录已提交，不能修改；如需更正请追加更正说明。"))
+    else:
+        record = lock_own_draft(actor, record)
     cases = _cases(actor, data.case_numbers)
     record.department = actor.person.department
     _apply(record, actor, data)
-    record.save()
+    if record.pk is None:
+        record.save()
+    else:
+        transitions.save_if(
+            record, ALREADY_SUBMITTED, status=RecordStatus.DRAFT, recorder=actor.person
+        )
     record.cases.set(cases)
     detail = {"cases": len(cases), "contact_report": record.report_due_at is not None}
     audit.log_event(action="record.draft", actor=actor, obj=record, detail=detail, request=request)
@@ -244,6 +275,9 @@ def _check_deadline(record: Record, late_reason: str | None, now: datetime) -> N
         )
 
 
+SUBMITTED_TWICE = _lazy("该记录已经提交过了，无需重复提交。")
+
+
 @transaction.atomic
 def record_submit(
     *,
@@ -259,11 +293,14 @@ def record_submit(
     saved with the draft). `require_case`: the record must name its cases or say it concerns
     none (the forms ask; older callers that link cases themselves do not).
     """
-    record = Record.objects.select_for_update().get(pk=record.pk)
+    record = transitions.locked(Record, record.pk)
     if actor.person is None or record.recorder_id != actor.person.id:
         raise PermissionDenied(_("只能提交本人的记录。"))
     if record.status != RecordStatus.DRAFT:
-        raise ValidationError(_("该记录已经提交过了，无需重复提交。"))
+        raise ValidationError(SUBMITTED_TWICE)
+    # His person row too, as monthly_report_submit does: a zero report filed at the same
+    # moment either sees this record or comes first (the record is then reported later).
+    transitions.locked(Person, actor.person.pk)
     if require_case:
         _check_case_link(record)
     now = timezone.now()
@@ -271,7 +308,7 @@ def record_submit(
     record.status = RecordStatus.SUBMITTED
     record.submitted_at = now
     fields = ["status", "submitted_at", "is_late", "late_reason", "updated_at"]
-    record.save(update_fields=fields)
+    transitions.save_if(record, SUBMITTED_TWICE, fields=fields, status=RecordStatus.DRAFT)
     detail = {"digest": content_digest(record), "late": record.is_late}
     event = audit.log_event(
         action="record.submit", actor=actor, obj=record, detail=detail, request=request
@@ -289,11 +326,11 @@ ATTACHMENT_CONTENT = "attachment-content"
 AMENDMENT_PURPOSE = "amendment"
 
 
-def _own_draft(actor: Actor, record: Record) -> None:
+def _own_draft(actor: Actor, record: Record) -> Record:
+    """The actor's draft, re-read and locked (a submission may have come in since)."""
     if not policy.is_recorder(actor, record):
         raise PermissionDenied(_("只能修改本人的记录。"))
-    if record.status != RecordStatus.DRAFT:
-        raise ValidationError(_("记录已提交，不能修改；如需更正请追加更正说明。"))
+    return lock_own_draft(actor, record)
 
 
 @transaction.atomic
@@ -301,7 +338,7 @@ def attachment_add(
     *, actor: Actor, record: Record, name: str, data: bytes, request=None
 ) -> Attachment:
     """Keep a file with the actor's draft: type checked by extension and contents, sealed."""
-    _own_draft(actor, record)
+    record = _own_draft(actor, record)
     name = files.clean_name(name)
     content_type = files.check_file(name, data)
     if record.attachments.count() >= MAX_ATTACHMENTS:
@@ -324,6 +361,9 @@ def attachment_add(
 def attachment_remove(*, actor: Actor, attachment: Attachment, request=None) -> None:
     """Remove a file from the actor's draft (a submitted record keeps its files for ever)."""
     _own_draft(actor, attachment.record)
+    attachment = Attachment.objects.filter(pk=attachment.pk, record_id=attachment.record_id).first()
+    if attachment is None:
+        raise ValidationError(_("该附件已经删除。"))
     detail = {"record": attachment.record_id, "attachment": attachment.pk}
     audit.log_event(
         action="attachment.remove",

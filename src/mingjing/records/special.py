@@ -20,7 +20,7 @@ from mingjing.cases.models import Case
 from mingjing.cases.numbers import normalise_case_number
 from mingjing.cases.selectors import visible_cases
 from mingjing.records.models import Manner, RecordStatus, SpecialReport, SpecialReportKind
-from mingjing.security import audit, policy, receipts
+from mingjing.security import audit, policy, receipts, transitions
 from mingjing.security.actor import Actor
 from mingjing.security.crypto import family_of, keyed_hash
 from mingjing.security.keys import current_key
@@ -230,7 +230,10 @@ def special_report_save_draft(
     report.department = actor.person.department
     report.case = case
     report.sealed = seal_json(actor.court, contents, purpose=PURPOSE)
-    report.save()
+    if report.pk is None:
+        report.save()
+    else:  # written only while it is still a draft (re-checked above, under the lock)
+        transitions.save_if(report, _("该报告已提交，不能修改。"), status=RecordStatus.DRAFT)
     detail = {"kind": kind, "relatives": len(contents.get("relatives", []))}
     audit.log_event(action="special.draft", actor=actor, obj=report, detail=detail, request=request)
     return report
@@ -257,7 +260,12 @@ def special_report_submit(
         raise ValidationError(_("该报告已经提交过了，无需重复提交。"))
     report.status = RecordStatus.SUBMITTED
     report.submitted_at = timezone.now()
-    report.save(update_fields=["status", "submitted_at"])
+    transitions.save_if(
+        report,
+        _("该报告已经提交过了，无需重复提交。"),
+        fields=["status", "submitted_at"],
+        status=RecordStatus.DRAFT,
+    )
     detail = {"kind": report.kind, "digest": special_report_digest(report)}
     event = audit.log_event(
         action="special.submit", actor=actor, obj=report, detail=detail, request=request

@@ -131,8 +131,17 @@ def _my_case_numbers(request: HttpRequest) -> list[str]:
     return list(cases_handled_by(request.actor).values_list("number", flat=True)[:50])
 
 
-def _already_submitted(request: HttpRequest, record: Record) -> HttpResponse:
-    messages.warning(request, _("该记录已经提交过了，无需重复提交。"))
+def _already_submitted(
+    request: HttpRequest, record: Record, *, changes_lost: bool = False
+) -> HttpResponse:
+    if changes_lost:
+        message = _(
+            "该记录已经提交过了（可能是在其他页面提交的），本页的修改没有保存。"
+            "提交后的记录不能再修改，如需更正请追加更正说明。"
+        )
+    else:
+        message = _("该记录已经提交过了，无需重复提交。")
+    messages.warning(request, message)
     return redirect("records:detail", record.pk)
 
 
@@ -150,11 +159,15 @@ def _save(request: HttpRequest, record: Record | None) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
+            if services.submitted_since(record):
+                return _already_submitted(request, record, changes_lost=True)
             form.add_service_errors(exc)
         else:
             return _saved(request, form, record, submit)
     if record is not None:
         record.refresh_from_db()
+        if record.status != RecordStatus.DRAFT:
+            return _already_submitted(request, record, changes_lost=True)
     return _render_form(request, form, record)
 
 
@@ -180,7 +193,9 @@ def record_new(request: HttpRequest) -> HttpResponse:
         return _save(request, None)
     record = Record.objects.filter(pk=earlier, court=request.actor.court).first()
     if record is None or record.status != RecordStatus.DRAFT:
-        return _already_submitted(request, record) if record else redirect("records:list")
+        if record is None:
+            return redirect("records:list")
+        return _already_submitted(request, record, changes_lost=True)
     return _save(request, record)
 
 
@@ -190,7 +205,7 @@ def record_edit(request: HttpRequest, record_id: int) -> HttpResponse:
     actor = request.actor
     record = selectors.record_for(actor, record_id)
     if policy.may_amend_record(actor, record):
-        return _already_submitted(request, record)
+        return _already_submitted(request, record, changes_lost=request.method == "POST")
     if not policy.may_edit_record(actor, record):
         raise Http404("记录不存在")
     if request.method == "POST":
@@ -217,12 +232,21 @@ def attachment_download(request: HttpRequest, record_id: int, attachment_id: int
 @require_POST
 def attachment_delete(request: HttpRequest, record_id: int, attachment_id: int) -> HttpResponse:
     """Remove a file from one's own draft."""
+    record = selectors.record_for(request.actor, record_id)
+    if policy.may_amend_record(request.actor, record):  # submitted in another tab meanwhile
+        return _already_submitted(request, record, changes_lost=True)
     record = selectors.draft_for(request.actor, record_id)
     attachment = record.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404("附件不存在")
-    services.attachment_remove(actor=request.actor, attachment=attachment, request=request)
-    messages.success(request, _("附件已删除。"))
+    try:
+        services.attachment_remove(actor=request.actor, attachment=attachment, request=request)
+    except ValidationError:
+        if services.submitted_since(record):
+            return _already_submitted(request, record, changes_lost=True)
+        messages.warning(request, _("该附件已经删除。"))
+    else:
+        messages.success(request, _("附件已删除。"))
     return redirect("records:edit", record.pk)
 
 

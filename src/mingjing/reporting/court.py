@@ -33,7 +33,7 @@ from mingjing.reporting.models import (
     MonthlyReport,
     ReportKind,
 )
-from mingjing.security import audit, policy
+from mingjing.security import audit, policy, transitions
 from mingjing.security.actor import Actor
 
 REMINDER_KIND = "dept_late"
@@ -388,15 +388,21 @@ def court_report_assemble(*, actor: Actor, month: date, request=None) -> CourtRe
     if not policy.may_assemble_court_report(actor):
         raise PermissionDenied
     with transaction.atomic():
+        # The month's first assembly has no row to lock: serialise on the court instead.
+        transitions.lock_parent(Court, actor.court.pk)
         report = (
             CourtReport.objects.select_for_update().filter(court=actor.court, month=month).first()
         )
+        reviewed = _("院长已审查该月报告，不能重新汇总。")
         if report is not None and report.status == CourtStatus.REVIEWED:
-            raise ValidationError(_("院长已审查该月报告，不能重新汇总。"))
+            raise ValidationError(reviewed)
         report = report or CourtReport(court=actor.court, month=month)
         report.figures = court_figures(actor.court, month)
         report.assembled_by, report.assembled_at = actor.person, timezone.now()
-        report.save()
+        if report.pk is None:
+            report.save()
+        else:
+            transitions.save_if(report, reviewed, status=CourtStatus.ASSEMBLED)
         audit.log_event(
             action="reporting.court_assemble",
             actor=actor,
@@ -418,7 +424,7 @@ def court_report_review(*, actor: Actor, report: CourtReport, note: str, request
         report.status = CourtStatus.REVIEWED
         report.review_note = note.strip()
         report.reviewed_by, report.reviewed_at = actor.person, timezone.now()
-        report.save()
+        transitions.save_if(report, _("该月报告已经审查。"), status=CourtStatus.ASSEMBLED)
         audit.log_event(
             action="reporting.court_review",
             actor=actor,

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from mingjing.org.models import Department, Person
 from mingjing.records.models import Record, RecordStatus
@@ -36,7 +37,7 @@ from mingjing.reporting.models import (
     PersonalStatus,
     ReportKind,
 )
-from mingjing.security import audit, policy
+from mingjing.security import audit, policy, transitions
 from mingjing.security.actor import Actor
 
 ZERO_DECLARATION = "本人本月无过问、干预、不当接触交往等需要记录报告的情况。"
@@ -149,7 +150,7 @@ def _resubmit(actor, report, zero, pending, now, request) -> MonthlyReport:
     report.reviewed_by = None
     report.reviewed_at = None
     report.return_reason = ""
-    report.save()
+    transitions.save_if(report, REVIEWED_ALREADY, status=PersonalStatus.RETURNED)
     report.records.set(records)
     _log(actor, "monthly_report.resubmit", report, request, zero=zero, records=len(records))
     return report
@@ -174,6 +175,8 @@ def _file_supplementary(actor, person, month, zero, pending, now, request) -> Mo
 
 # --- Review ------------------------------------------------------------------------------
 
+REVIEWED_ALREADY = _lazy("该月报告已审核（可能已在其他页面处理），无需重复审核。")
+
 
 @transaction.atomic
 def monthly_report_review(
@@ -186,11 +189,11 @@ def monthly_report_review(
     request=None,
 ) -> MonthlyReport:
     """Approve a submitted report, or return it with a reason (required) for resubmission."""
-    report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+    report = transitions.locked(MonthlyReport, report.pk)
     if not policy.may_review_monthly_report(actor, report):
         raise PermissionDenied(_("无权审核该月报告。"))
     if report.status != PersonalStatus.SUBMITTED:
-        raise ValidationError(_("该月报告已审核，无需重复审核。"))
+        raise ValidationError(REVIEWED_ALREADY)
     reason = (reason or "").strip()
     if not approve and not reason:
         raise ValidationError({"reason": _("退回时必须填写退回原因。")})
@@ -198,7 +201,7 @@ def monthly_report_review(
     report.return_reason = "" if approve else reason
     report.reviewed_by = actor.person
     report.reviewed_at = now or timezone.now()
-    report.save()
+    transitions.save_if(report, REVIEWED_ALREADY, status=PersonalStatus.SUBMITTED)
     action = "monthly_report.approve" if approve else "monthly_report.return"
     _log(actor, action, report, request, person=report.person_id)
     return report
@@ -297,6 +300,9 @@ def department_report_submit(
     now = now or timezone.now()
     month = calendar.month_start(month)
     _check_month(month, now)
+    # The first report of the month has no row to lock yet: two heads (or two tabs) sending
+    # it at once are serialised on the department instead of colliding on the unique month.
+    transitions.lock_parent(Department, department.pk)
     existing = (
         DepartmentReport.objects.select_for_update()
         .filter(department=department, month=month)
