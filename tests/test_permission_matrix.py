@@ -4,6 +4,9 @@ A new URL pattern without a row here fails `test_every_url_pattern_is_in_the_mat
 Another court's object must answer 404, never 403.
 """
 
+import io
+import re
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -11,7 +14,7 @@ from mingjing.accounts.services import api_token_create
 from mingjing.oversight.services import disclosure_request
 from mingjing.security.actor import actor_for
 from tests.conftest import ROLE_USERS, login_as
-from tests.matrix import merged
+from tests.matrix import merged, named_subjects
 from tests.matrix.helpers import ALL
 
 WEB_MATRIX = merged("WEB")
@@ -105,3 +108,111 @@ def test_case_search_never_lists_another_courts_cases(cast, client):
     page = client.get(reverse("cases:search"), {"q": "民初"}).content.decode()
     assert cast.case.number in page
     assert cast.other_case.number not in page
+
+
+# --- Named subjects, picked and typed (issue 8) -------------------------------------------
+#
+# For each record naming a colleague (tests/matrix/named_subjects.py), the colleague gets
+# exactly what a missing id gets, on the record page, its API detail and its attachment; his
+# 一案一表 form opens but leaves the record out. The recorder gets 200 and the contents.
+
+SUBJECT_CASES = [(who, way) for who in named_subjects.SUBJECTS for way in named_subjects.WAYS]
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+@pytest.fixture
+def named(cast):
+    return named_subjects.make_named_records(cast)
+
+
+def _missing_id(named) -> int:
+    return max(n.record.id for n in named.values()) + 1000
+
+
+def _same_page(client, url: str, missing_url: str) -> bool:
+    """Both answer 404 with the same page (but for the CSRF token and the page's own URL)."""
+    a, b = client.get(url), client.get(missing_url)
+    pages = [
+        CSRF.sub("", r.content.decode()).replace(u, "URL") for r, u in ((a, url), (b, missing_url))
+    ]
+    return a.status_code == b.status_code == 404 and pages[0] == pages[1]
+
+
+@pytest.mark.parametrize(("subject", "way"), SUBJECT_CASES)
+def test_record_page_answers_its_named_subject_as_a_missing_record(
+    cast, named, client, subject, way
+):
+    record = named[(subject, way)].record
+    login_as(client, cast.users[subject])
+    url = reverse("records:detail", args=[record.id])
+    assert _same_page(client, url, reverse("records:detail", args=[_missing_id(named)]))
+    login_as(client, cast.staff)
+    mine = client.get(reverse("records:detail", args=[record.id]))
+    assert mine.status_code == 200
+    assert named[(subject, way)].content in mine.content.decode()
+
+
+@pytest.mark.parametrize(("subject", "way"), SUBJECT_CASES)
+def test_api_detail_answers_its_named_subject_as_a_missing_record(
+    cast, named, client, subject, way
+):
+    record = named[(subject, way)].record
+    _, secret = api_token_create(user=cast.users[subject], name="matrix")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    response = client.get(reverse("api:records_detail", args=[record.id]), **auth)
+    missing = client.get(reverse("api:records_detail", args=[_missing_id(named)]), **auth)
+    assert response.status_code == 404
+    assert response.json() == missing.json()
+    _, mine = api_token_create(user=cast.staff, name="matrix")
+    own = client.get(
+        reverse("api:records_detail", args=[record.id]), HTTP_AUTHORIZATION=f"Bearer {mine}"
+    )
+    assert own.status_code == 200
+    assert named[(subject, way)].content in own.content.decode()
+
+
+@pytest.mark.parametrize(("subject", "way"), SUBJECT_CASES)
+def test_attachment_answers_its_named_subject_as_a_missing_file(cast, named, client, subject, way):
+    item = named[(subject, way)]
+    url = reverse("records:attachment", args=[item.record.id, item.attachment.id])
+    login_as(client, cast.users[subject])
+    missing = reverse("records:attachment", args=[_missing_id(named), item.attachment.id + 1000])
+    assert _same_page(client, url, missing)
+    login_as(client, cast.staff)
+    own = client.get(url)
+    assert own.status_code == 200
+    body = b"".join(own.streaming_content) if own.streaming else own.content
+    assert body == item.data
+
+
+def _form_text(response) -> str:
+    if response["Content-Type"] == "application/pdf":
+        from pypdf import PdfReader
+
+        return "".join(
+            p.extract_text() or "" for p in PdfReader(io.BytesIO(response.content)).pages
+        )
+    import docx
+
+    document = docx.Document(io.BytesIO(response.content))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+@pytest.mark.parametrize("fmt", ["form_pdf", "form_docx"])
+@pytest.mark.parametrize("subject", named_subjects.SUBJECTS)
+def test_case_form_leaves_out_the_records_naming_the_one_who_prints_it(
+    cast, named, client, subject, fmt
+):
+    """The 一案一表 form opens for the head, the custodian and the president (they print it),
+    with the records naming others and without the two naming them, picked or typed."""
+    url = reverse(f"declarations:{fmt}", args=[cast.case.id])
+    login_as(client, cast.users[subject])
+    response = client.get(url)
+    assert response.status_code == 200
+    text = _form_text(response).replace("\n", "")
+    for (who, way), item in named.items():
+        assert (item.content in text) == (who != subject), (who, way)
+    login_as(client, cast.staff)
+    own = _form_text(client.get(url)).replace("\n", "")
+    assert all(item.content in own for item in named.values())
