@@ -213,6 +213,10 @@ def test_labels_from_python_have_translations():
 UNTRANSLATED_TEMPLATES = {
     # Rendered without context processors when the server has failed; deliberately static.
     "web/templates/web/500.html",
+    # Rendered without the request's context: the request itself (its Host header, its body,
+    # its CSRF token) is what failed; deliberately static, like 500.html.
+    "web/templates/web/400.html",
+    "web/templates/web/403_csrf.html",
 }
 
 MARKED = re.compile(

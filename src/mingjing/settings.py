@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "mingjing.web.middleware.SecurityHeadersMiddleware",
+    # Whatever fails below this reaches an /api/ client as JSON (with the headers above).
+    "mingjing.api.middleware.ApiErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -154,6 +156,8 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# Django's English CSRF page replaced by a Chinese one (JSON under /api/).
+CSRF_FAILURE_VIEW = "mingjing.web.views.csrf_failure"
 
 LOGGING = {
     "version": 1,

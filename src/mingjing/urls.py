@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "mingjing.web.views.bad_request"
 handler403 = "mingjing.web.views.forbidden"
 handler404 = "mingjing.web.views.not_found"
 handler500 = "mingjing.web.views.server_error"

@@ -4,8 +4,6 @@ The same policy as the web: case lookups through cases.selectors (another court'
 counts only where policy.may_view_declaration_counts allows, never contents.
 """
 
-import json
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import path
@@ -13,8 +11,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from mingjing.api.auth import error, ok, token_required
+from mingjing.api.body import json_object
 from mingjing.cases import selectors as case_selectors
 from mingjing.records import declarations
+from mingjing.records.models import DeclarationStatus
 from mingjing.security import policy
 
 NOT_FOUND = "案件不存在。"
@@ -41,6 +41,7 @@ def _case(request: HttpRequest, case_id: int):
     return case_selectors.case_for(request.actor, case_id)
 
 
+@csrf_exempt
 @require_GET
 @token_required
 def case_declarations(request: HttpRequest, case_id: int) -> JsonResponse:
@@ -79,12 +80,9 @@ def declare(request: HttpRequest, case_id: int) -> JsonResponse:
 
 
 def _none_to_report(request: HttpRequest) -> bool | None:
-    try:
-        body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        return None
-    value = body.get("none_to_report") if isinstance(body, dict) else None
-    return value if isinstance(value, bool) else None
+    body = json_object(request)
+    value = body.get("none_to_report")
+    return value if isinstance(value, bool) and set(body) == {"none_to_report"} else None
 
 
 def _close_check(request: HttpRequest, find) -> JsonResponse:
@@ -95,6 +93,7 @@ def _close_check(request: HttpRequest, find) -> JsonResponse:
     return ok(declarations.close_check(request.actor, case).as_json())
 
 
+@csrf_exempt
 @require_GET
 @token_required
 def close_check(request: HttpRequest, case_id: int) -> JsonResponse:
@@ -102,6 +101,7 @@ def close_check(request: HttpRequest, case_id: int) -> JsonResponse:
     return _close_check(request, lambda: _case(request, case_id))
 
 
+@csrf_exempt
 @require_GET
 @token_required
 def close_check_by_number(request: HttpRequest) -> JsonResponse:
@@ -156,7 +156,7 @@ OPENAPI_SCHEMAS = {
             "roles": {"type": "array", "items": _STR, "description": "在本案中的办案角色"},
             "status": {
                 "type": "string",
-                "enum": ["pending", "declared", "bound"],
+                "enum": list(DeclarationStatus.values),
                 "description": "待填报、已填报、已入卷",
             },
             "declared_at": {**_NTIME, "description": "填报时间"},
@@ -227,6 +227,7 @@ OPENAPI_PATHS = {
                         "schema": {
                             "type": "object",
                             "required": ["none_to_report"],
+                            "additionalProperties": False,
                             "properties": {
                                 "none_to_report": {
                                     "type": "boolean",

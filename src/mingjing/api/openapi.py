@@ -1,11 +1,18 @@
 """The OpenAPI 3.1 document for /api/v1. Every field of every response is described here."""
 
+from mingjing.cases.models import CaseStage
+
 _STR = {"type": "string"}
 _NSTR = {"type": ["string", "null"]}
 _NDATE = {"type": ["string", "null"], "format": "date"}
 
 _ERROR = {
     "type": "object",
+    "description": (
+        "每个错误的格式，包括未知接口（404）、不支持的方法（405）、请求体过大（413）、"
+        "请求格式错误（400：非 JSON、嵌套过深、含空字符、整数超出范围、日期不存在）"
+        "和服务器内部错误（500，不含调用栈）。"
+    ),
     "properties": {
         "error": {**_STR, "description": "中文错误说明"},
         "otp_required": {
@@ -28,7 +35,7 @@ _CASE_SUMMARY = {
         "closed_on": {**_NDATE, "description": "结案日期"},
         "stage": {
             "type": "string",
-            "enum": ["filed", "trial", "closed", "archived"],
+            "enum": list(CaseStage.values),
             "description": "阶段",
         },
     },

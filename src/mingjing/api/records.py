@@ -5,8 +5,6 @@ answers 400 with a Chinese message per field and changes nothing; another court'
 one the caller may not see, answers 404.
 """
 
-import json
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import path
@@ -16,10 +14,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mingjing.api.auth import error, ok, token_required
+from mingjing.api.body import json_object
+from mingjing.api.limits import AMENDMENT_FIELDS, CASE_NUMBER_CHARS, MAX_CASE_NUMBERS, TEXT_FIELDS
 from mingjing.api.records_openapi import OPENAPI_PATHS, OPENAPI_SCHEMAS
 from mingjing.oversight.selectors import granted_record_ids
 from mingjing.records import selectors, services
 from mingjing.records.models import Behaviour, Category, Manner, Record, SubjectKind
+from mingjing.records.occurred import occurred_at_problem
 from mingjing.security import policy, receipts
 from mingjing.security.actor import Actor
 
@@ -30,16 +31,6 @@ CHOICE_FIELDS = {
     "manner": Manner,
     "subject_kind": SubjectKind,
 }
-TEXT_FIELDS = {
-    "subject_name": 100,
-    "subject_unit": 200,
-    "subject_position": 100,
-    "subject_contact": 100,
-    "place": 200,
-    "content": 5000,
-    "handling": 5000,
-    "late_reason": 2000,
-}
 BOOL_FIELDS = ("not_about_a_case", "off_hours_contact")
 INPUT_FIELDS = {*CHOICE_FIELDS, "occurred_at", *TEXT_FIELDS, *BOOL_FIELDS}
 INPUT_FIELDS |= {"subject_person_id", "case_numbers"}
@@ -49,12 +40,9 @@ BAD_REQUEST = "请求内容有误，请按字段说明修改。"
 # --- Input --------------------------------------------------------------------------------
 
 
-def _body(request: HttpRequest) -> dict | None:
-    try:
-        body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return body if isinstance(body, dict) else None
+def _body(request: HttpRequest) -> dict:
+    """The JSON object; a bad body raises BodyError, answered 400 by the API middleware."""
+    return json_object(request)
 
 
 def _choice_errors(body: dict) -> dict[str, str]:
@@ -84,6 +72,10 @@ def _other_errors(body: dict) -> dict[str, str]:
     numbers = body.get("case_numbers", [])
     if not isinstance(numbers, list) or not all(isinstance(n, str) for n in numbers):
         errors["case_numbers"] = '应为案号字符串的数组，如 ["（2026）豫9001民初123号"]。'
+    elif len(numbers) > MAX_CASE_NUMBERS or any(len(n) > CASE_NUMBER_CHARS for n in numbers):
+        errors["case_numbers"] = (
+            f"至多 {MAX_CASE_NUMBERS} 个案号，每个不超过 {CASE_NUMBER_CHARS} 个字。"
+        )
     for name in sorted(set(body) - INPUT_FIELDS):
         errors[name] = "未知字段。"
     return errors
@@ -94,8 +86,12 @@ def _not(kind: type, body: dict, name: str) -> bool:
 
 
 def _occurred_at(body: dict):
+    """The parsed time, or None when missing or not a real date-time (2026-02-30 is not)."""
     value = body.get("occurred_at")
-    parsed = parse_datetime(value) if isinstance(value, str) else None
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
     if parsed is not None and timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed
@@ -107,6 +103,8 @@ def parse_record_input(body: dict) -> tuple[services.RecordInput | None, dict[st
     occurred_at = _occurred_at(body)
     if occurred_at is None:
         errors["occurred_at"] = "必填，ISO 8601 日期时间，如 2026-03-02T09:30:00+08:00。"
+    elif problem := occurred_at_problem(occurred_at):
+        errors["occurred_at"] = problem
     if errors:
         return None, errors
     texts = {name: body.get(name, "") for name in TEXT_FIELDS}
@@ -279,9 +277,14 @@ def records_submit(request: HttpRequest, record_id: int) -> JsonResponse:
     if record is None or not policy.is_recorder(request.actor, record):
         return error(404, "记录不存在。")
     body = _body(request)
-    late_reason = body.get("late_reason") if body else None
-    if body is None or not isinstance(late_reason, str | None):
+    late_reason = body.get("late_reason")
+    if not isinstance(late_reason, str | None):
         return error(400, BAD_REQUEST, fields={"late_reason": "应为字符串。"})
+    limit = TEXT_FIELDS["late_reason"]
+    if late_reason is not None and len(late_reason) > limit:
+        return error(400, BAD_REQUEST, fields={"late_reason": f"不能超过 {limit} 个字。"})
+    if unknown := sorted(set(body) - {"late_reason"}):
+        return error(400, BAD_REQUEST, fields={name: "未知字段。" for name in unknown})
     try:
         record, receipt = services.record_submit(
             actor=request.actor,
@@ -317,8 +320,14 @@ def _amend(request: HttpRequest, record: Record) -> JsonResponse:
     body = _body(request)
     if body is None:
         return error(400, "请求体必须是 JSON 对象。")
-    values = {name: body.get(name, "") for name in ("reason", "correction", "subject_name")}
+    values = {name: body.get(name, "") for name in AMENDMENT_FIELDS}
     bad = {name: "应为字符串。" for name, value in values.items() if not isinstance(value, str)}
+    bad |= {
+        name: f"不能超过 {AMENDMENT_FIELDS[name]} 个字。"
+        for name, value in values.items()
+        if name not in bad and len(value) > AMENDMENT_FIELDS[name]
+    }
+    bad |= {name: "未知字段。" for name in sorted(set(body) - set(AMENDMENT_FIELDS))}
     if bad:
         return error(400, BAD_REQUEST, fields=bad)
     try:

@@ -1,6 +1,8 @@
 """The OpenAPI description of /api/v1/records (paths and schemas), merged by api.openapi."""
 
+from mingjing.api.limits import AMENDMENT_FIELDS, CASE_NUMBER_CHARS, MAX_CASE_NUMBERS, TEXT_FIELDS
 from mingjing.records.models import Behaviour, Category, Manner, RecordStatus, SubjectKind
+from mingjing.records.occurred import EARLIEST_YEAR
 
 _STR = {"type": "string"}
 _NSTR = {"type": ["string", "null"]}
@@ -111,20 +113,27 @@ _TEXT_INPUTS = {
 _INPUT = {
     "type": "object",
     "description": "草稿内容。未知字段会被拒绝（400）。",
+    "additionalProperties": False,
     "required": ["category", "behaviour", "manner", "subject_kind", "occurred_at"],
     "properties": {
         "category": _enum(Category, "类别（三个规定）"),
         "behaviour": _enum(Behaviour, "行为"),
         "manner": _enum(Manner, "方式"),
         "subject_kind": _enum(SubjectKind, "过问人类型"),
-        "occurred_at": {**_TIME, "description": "发生时间，不能晚于现在；无时区时按本院时区"},
+        "occurred_at": {
+            **_TIME,
+            "description": (
+                f"发生时间，不能早于 {EARLIEST_YEAR} 年、不能晚于现在；无时区时按本院时区"
+            ),
+        },
         "subject_person_id": {
             "type": ["integer", "null"],
             "description": "过问人为本院人员时的人员 ID",
         },
         "case_numbers": {
             "type": "array",
-            "items": _STR,
+            "maxItems": MAX_CASE_NUMBERS,
+            "items": {**_STR, "maxLength": CASE_NUMBER_CHARS},
             "description": "涉及案件的案号，须为本院案件，如（2026）豫9001民初123号",
         },
         "not_about_a_case": {
@@ -135,7 +144,10 @@ _INPUT = {
             **_BOOL,
             "description": "非工作时间或非工作场所接触当事人、律师、特殊关系人、中介组织",
         },
-        **{name: {**_STR, "description": text} for name, text in _TEXT_INPUTS.items()},
+        **{
+            name: {**_STR, "maxLength": TEXT_FIELDS[name], "description": text}
+            for name, text in _TEXT_INPUTS.items()
+        },
     },
 }
 
@@ -231,12 +243,21 @@ _AMENDMENT_INPUT = {
             "schema": {
                 "type": "object",
                 "required": ["reason", "correction"],
+                "additionalProperties": False,
                 "properties": {
-                    "reason": {**_STR, "description": "更正事由（≤5000 字）"},
-                    "correction": {**_STR, "description": "更正内容（≤5000 字）"},
+                    "reason": {
+                        **_STR,
+                        "maxLength": AMENDMENT_FIELDS["reason"],
+                        "description": "更正事由（≤5000 字）",
+                    },
+                    "correction": {
+                        **_STR,
+                        "maxLength": AMENDMENT_FIELDS["correction"],
+                        "description": "更正内容（≤5000 字）",
+                    },
                     "subject_name": {
                         **_STR,
-                        "maxLength": 100,
+                        "maxLength": AMENDMENT_FIELDS["subject_name"],
                         "description": "更正后的过问人姓名（可选）：同名的本院人员将不能查看此记录",
                     },
                 },
@@ -251,8 +272,13 @@ _SUBMIT_INPUT = {
         "application/json": {
             "schema": {
                 "type": "object",
+                "additionalProperties": False,
                 "properties": {
-                    "late_reason": {**_STR, "description": "逾期报告的原因（逾期时必填）"},
+                    "late_reason": {
+                        **_STR,
+                        "maxLength": TEXT_FIELDS["late_reason"],
+                        "description": "逾期报告的原因（逾期时必填）",
+                    },
                 },
             }
         }

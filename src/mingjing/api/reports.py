@@ -5,7 +5,8 @@ The caller's own reports and filing one; a department's month as counts and stat
 under the same policy as the web (another court's department answers 404).
 """
 
-import json
+import re
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, JsonResponse
@@ -14,10 +15,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from mingjing.api.auth import error, ok, token_required
+from mingjing.api.body import json_object
+from mingjing.api.limits import MONTH_PATTERN
 from mingjing.reporting import calendar, selectors, services
 from mingjing.reporting.models import MonthlyReport, PersonalStatus, ReportKind
 
 BAD_REQUEST = "请求内容有误，请按字段说明修改。"
+MONTH_HELP = "必填，格式 YYYY-MM（2000–2099 年），如 2026-11。"
 
 
 def _iso(value) -> str | None:
@@ -74,17 +78,19 @@ def department_out(view: selectors.DepartmentMonth) -> dict:
     }
 
 
+def parse_month(value) -> date | None:
+    """'2026-11' → date(2026, 11, 1), exactly as MONTH_PATTERN (the OpenAPI) says; else None."""
+    if not isinstance(value, str) or not re.fullmatch(MONTH_PATTERN, value):
+        return None
+    return calendar.parse_month(value)
+
+
 def _submit_input(request: HttpRequest) -> tuple[dict | None, dict[str, str]]:
-    try:
-        body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        return None, {"body": "请求体必须是 JSON 对象。"}
-    if not isinstance(body, dict):
-        return None, {"body": "请求体必须是 JSON 对象。"}
+    body = json_object(request)
     errors = {}
-    month = calendar.parse_month(body.get("month")) if isinstance(body.get("month"), str) else None
+    month = parse_month(body.get("month"))
     if month is None:
-        errors["month"] = "必填，格式 YYYY-MM，如 2026-11。"
+        errors["month"] = MONTH_HELP
     if not isinstance(body.get("zero", False), bool):
         errors["zero"] = "应为 true 或 false。"
     for name in sorted(set(body) - {"month", "zero"}):
@@ -92,6 +98,7 @@ def _submit_input(request: HttpRequest) -> tuple[dict | None, dict[str, str]]:
     return ({"month": month, "zero": body.get("zero", False)} if not errors else None), errors
 
 
+@csrf_exempt
 @require_GET
 @token_required
 def reports_mine(request: HttpRequest) -> JsonResponse:
@@ -117,6 +124,7 @@ def reports_submit(request: HttpRequest) -> JsonResponse:
     return ok(report_out(report), status=201)
 
 
+@csrf_exempt
 @require_GET
 @token_required
 def reports_department(request: HttpRequest, department_id: int) -> JsonResponse:
@@ -128,7 +136,10 @@ def reports_department(request: HttpRequest, department_id: int) -> JsonResponse
         return error(404, "部门不存在。")
     except PermissionDenied:
         return error(403, "无权查看该部门的月报告情况。")
-    month = selectors.month_or_current(request.GET.get("month"))
+    given = request.GET.get("month")
+    month = parse_month(given) if given is not None else selectors.month_or_current(None)
+    if month is None:
+        return error(400, BAD_REQUEST, fields={"month": MONTH_HELP.replace("必填，", "")})
     return ok(department_out(selectors.department_month(actor, department, month)))
 
 
@@ -144,7 +155,7 @@ _STR = {"type": "string"}
 _BOOL = {"type": "boolean"}
 _INT = {"type": "integer"}
 _NTIME = {"type": ["string", "null"], "format": "date-time"}
-_MONTH = {"type": "string", "pattern": r"^\d{4}-\d{2}$"}
+_MONTH = {"type": "string", "pattern": MONTH_PATTERN}
 _KIND = {"type": "string", "enum": list(ReportKind.values), "description": "月报告或补充报告"}
 _STATUS = {
     "type": "string",
@@ -250,6 +261,7 @@ _DEPARTMENT = {
 _SUBMIT = {
     "type": "object",
     "required": ["month"],
+    "additionalProperties": False,
     "description": "填报某月报告。未知字段会被拒绝（400）。",
     "properties": {
         "month": {**_MONTH, "description": "月份 YYYY-MM，不能是以后的月份"},
@@ -315,6 +327,7 @@ OPENAPI_PATHS = {
             ],
             "responses": {
                 "200": {"description": "部门月报告情况", "content": _json("DepartmentMonth")},
+                "400": {"description": "月份格式不正确", "content": _json("FieldErrors")},
                 "403": {"description": "无权查看该部门", "content": _json("Error")},
                 "404": {"description": "部门不存在或不在本院", "content": _json("Error")},
                 **_AUTH,

@@ -1,11 +1,10 @@
-import json
-
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from mingjing.accounts import services as account_services
 from mingjing.api.auth import error, ok, token_required
+from mingjing.api.body import json_object
 from mingjing.api.openapi import openapi_document
 from mingjing.api.serializers import case_detail, case_summary, me
 from mingjing.cases import selectors as case_selectors
@@ -13,12 +12,9 @@ from mingjing.security import policy
 from mingjing.security.actor import actor_for
 
 
-def _json_body(request: HttpRequest) -> dict | None:
-    try:
-        body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return body if isinstance(body, dict) else None
+def _json_body(request: HttpRequest) -> dict:
+    """The JSON object; a bad body raises BodyError, answered 400 by the API middleware."""
+    return json_object(request)
 
 
 @csrf_exempt
@@ -44,12 +40,14 @@ def auth_token(request: HttpRequest) -> JsonResponse:
     return ok({"token": secret, "expires_at": token.expires_at.isoformat()}, status=201)
 
 
+@csrf_exempt
 @require_GET
 @token_required
 def whoami(request: HttpRequest) -> JsonResponse:
     return ok(me(request.actor))
 
 
+@csrf_exempt
 @require_GET
 @token_required
 def cases(request: HttpRequest) -> JsonResponse:
@@ -60,6 +58,7 @@ def cases(request: HttpRequest) -> JsonResponse:
     return ok({"results": [case_summary(case) for case in found]})
 
 
+@csrf_exempt
 @require_GET
 @token_required
 def case(request: HttpRequest, case_id: int) -> JsonResponse:
@@ -70,6 +69,7 @@ def case(request: HttpRequest, case_id: int) -> JsonResponse:
     return ok(case_detail(found))
 
 
+@csrf_exempt
 @require_GET
 def openapi(request: HttpRequest) -> JsonResponse:
     return ok(openapi_document())

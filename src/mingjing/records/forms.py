@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from mingjing.org.models import Person, PersonStatus
 from mingjing.records import files
 from mingjing.records.models import Behaviour, Category, Manner, SubjectKind
+from mingjing.records.occurred import occurred_at_problem
 from mingjing.records.services import (
     MAX_ATTACHMENTS,
     SEALED_FIELDS,
@@ -97,8 +98,8 @@ class RecordForm(forms.Form):
 
     def clean_occurred_at(self):
         value = self.cleaned_data["occurred_at"]
-        if value > timezone.now():
-            raise ValidationError(_("发生时间不能晚于现在。"))
+        if problem := occurred_at_problem(value):
+            raise ValidationError(problem)
         return value
 
     def clean_attachments(self):

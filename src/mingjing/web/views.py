@@ -2,9 +2,11 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 
+from mingjing.api import middleware as api_middleware
 from mingjing.web.tasks import tasks_for
 
 
@@ -39,4 +41,21 @@ def not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """Static on purpose: when something broke, rendering the full shell may break too."""
+    if api_middleware.is_api(request):
+        return api_middleware.error_response(500)
     return render(request, "web/500.html", status=500)
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    """Django's English "Bad Request (400)" (a bad Host header, a malformed upload, a
+    suspicious request), in Chinese. Static: the request itself may be what is broken."""
+    if api_middleware.is_api(request):
+        return api_middleware.error_response(400)
+    return HttpResponse(render_to_string("web/400.html"), status=400)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A failed CSRF check (an expired page, a form from elsewhere), in Chinese."""
+    if api_middleware.is_api(request):
+        return api_middleware.error_response(403, "请求来源无法验证（CSRF）。")
+    return HttpResponse(render_to_string("web/403_csrf.html"), status=403)
