@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -315,3 +315,57 @@ def verify_against_checkpoint(checkpoint: Mapping[str, Any]) -> VerifyResult:
     if row["hash"] != checkpoint["hash"] or row["algorithm"] != checkpoint["algorithm"]:
         return VerifyResult(False, 0, seq, "摘要与检查点不符，审计链疑被整体改写")
     return VerifyResult(True, 1)
+
+
+# --- coverage: an emptied table is not an intact one -----------------------------------------
+
+# A record is created a moment before the event that logs its creation (same transaction).
+COVERAGE_SLACK = timedelta(minutes=5)
+
+
+def verify_coverage() -> VerifyResult:
+    """Check that every court holding data has the events that data implies.
+
+    :func:`verify_chain` proves that the events present link up; an EMPTIED table (or one
+    emptied and then continued from a new genesis) links up too. So a court with people or
+    records but no event at all fails, and so does a court whose first record is older than
+    its first event (the events before it were removed).
+    """
+    from django.db.models import Count, Min
+
+    from mingjing.org.models import Court, Person
+    from mingjing.records.models import Record
+
+    people = dict(
+        Person.objects.values("court_id").annotate(n=Count("id")).values_list("court_id", "n")
+    )
+    records = {
+        row["court_id"]: row
+        for row in Record.objects.values("court_id").annotate(
+            n=Count("id"), first=Min("created_at")
+        )
+    }
+    firsts = dict(
+        AuditEvent.objects.values("court_code")
+        .annotate(first=Min("at"))
+        .values_list("court_code", "first")
+    )
+    checked = 0
+    for court in Court.objects.filter(id__in={*people, *records}).order_by("code"):
+        checked += 1
+        row = records.get(court.id, {})
+        n_records, first_record = row.get("n", 0), row.get("first")
+        first_event = firsts.get(court.code)
+        if first_event is None:
+            reason = (
+                f"法院 {court.code} 已有 {people.get(court.id, 0)} 名人员、{n_records} 条记录，"
+                "审计链中却没有该院的任何事件：审计事件疑被清空"
+            )
+            return VerifyResult(False, checked, None, reason)
+        if first_record and first_record + COVERAGE_SLACK < first_event:
+            reason = (
+                f"法院 {court.code} 最早的记录创建于 {format_at(first_record)}，"
+                f"早于该院第一条审计事件（{format_at(first_event)}）：此前的审计事件疑被清空"
+            )
+            return VerifyResult(False, checked, None, reason)
+    return VerifyResult(True, checked)

@@ -5,12 +5,20 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from mingjing.security.audit import VerifyResult, verify_against_checkpoint, verify_chain
+from mingjing.security.audit import (
+    VerifyResult,
+    verify_against_checkpoint,
+    verify_chain,
+    verify_coverage,
+)
 from mingjing.security.checkpoints import verify_checkpoint
 
 
 class Command(BaseCommand):
-    help = "校验审计链是否完整；可同时与导出的检查点比对。异常时退出码为 1。"
+    help = (
+        "校验审计链是否完整（并确认有数据的法院都有审计事件，清空的审计表不算完整）；"
+        "可同时与导出的检查点比对。异常时退出码为 1。"
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -23,6 +31,8 @@ class Command(BaseCommand):
         doc = self._load_checkpoint(checkpoint) if checkpoint else None
         result = verify_chain()
         self._fail_if_bad(result)
+        # An emptied table links up too: a court with data must have its events.
+        self._fail_if_bad(verify_coverage())
         if doc is not None:
             self._fail_if_bad(verify_against_checkpoint(doc))
             self.stdout.write(f"与检查点一致：第 {doc['seq']} 条摘要相符")
@@ -39,5 +49,8 @@ class Command(BaseCommand):
 
     def _fail_if_bad(self, result: VerifyResult) -> None:
         if not result.ok:
-            self.stderr.write(f"第 {result.first_bad_seq} 条审计事件异常：{result.reason}")
+            if result.first_bad_seq is None:
+                self.stderr.write(f"审计链不完整：{result.reason}")
+            else:
+                self.stderr.write(f"第 {result.first_bad_seq} 条审计事件异常：{result.reason}")
             raise SystemExit(1)
