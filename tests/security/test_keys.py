@@ -15,6 +15,7 @@ from mingjing.security import checkpoints, keys, masterkey
 from mingjing.security.crypto import KEY_BYTES, SM4_GCM
 from mingjing.security.models import AuditEvent, CourtKey, KeyPurpose, SigningKey
 from mingjing.security.sealing import (
+    binding,
     blind_index,
     blob_version,
     seal,
@@ -23,6 +24,7 @@ from mingjing.security.sealing import (
     unseal_json,
 )
 
+BIND = "records.record:1:sealed"
 SECRET_SENTENCE = "某局长来电请求对借款案件从轻处理"
 
 
@@ -52,9 +54,10 @@ def key_file(tmp_path, monkeypatch):
     return write
 
 
-def make_record(cast, contents: dict) -> Record:
+def make_record(cast, contents: dict, late_reason: str = "") -> Record:
+    """A record whose contents are sealed bound to it (the row first, as the services do)."""
     court = cast.courts["a"]
-    return Record.objects.create(
+    record = Record.objects.create(
         court=court,
         recorder=cast.people["staff"],
         category=Category.LEADER_INTERFERENCE,
@@ -62,18 +65,27 @@ def make_record(cast, contents: dict) -> Record:
         manner=Manner.IN_PERSON,
         subject_kind=SubjectKind.EXTERNAL_CADRE,
         occurred_at=datetime(2026, 3, 5, 9, 30, tzinfo=UTC),
-        sealed=seal_json(court, contents, purpose="record"),
+        sealed=b"",
+        late_reason=late_reason,
     )
+    record.sealed = seal_json(court, contents, purpose="record", bind=binding(record, "sealed"))
+    Record.objects.filter(pk=record.pk).update(sealed=record.sealed)
+    return record
 
 
 def make_attachment(record: Record, name: str, content: bytes) -> Attachment:
     court = record.court
-    return Attachment.objects.create(
-        record=record,
-        size=len(content),
-        sealed_meta=seal_json(court, {"name": name}, purpose="attachment-meta"),
-        sealed_content=seal(court, content, purpose="attachment-content"),
+    attachment = Attachment.objects.create(
+        record=record, size=len(content), sealed_meta=b"", sealed_content=b""
     )
+    attachment.sealed_meta = seal_json(
+        court, {"name": name}, purpose="attachment-meta", bind=binding(attachment, "sealed_meta")
+    )
+    attachment.sealed_content = seal(
+        court, content, purpose="attachment-content", bind=binding(attachment, "sealed_content")
+    )
+    attachment.save()
+    return attachment
 
 
 def audit_actions() -> list[str]:
@@ -156,8 +168,8 @@ def test_generate_master_prints_a_line_the_key_file_accepts():
 
 
 def test_the_first_seal_creates_one_wrapped_data_key(court):
-    seal(court, b"x", purpose="record")
-    seal(court, b"y", purpose="record")
+    seal(court, b"x", purpose="record", bind=BIND)
+    seal(court, b"y", purpose="record", bind=BIND)
     row = CourtKey.objects.get(court=court, purpose=KeyPurpose.DATA)
     _row, raw = keys.current_key(court, KeyPurpose.DATA)
     assert row.version == 1 and len(raw) == KEY_BYTES[row.algorithm]
@@ -203,13 +215,13 @@ def test_a_wrapped_key_moved_to_another_court_does_not_open(cast):
 
 
 def test_after_rotation_new_seals_use_version_two_and_old_blobs_still_open(court):
-    old = seal(court, b"before rotation", purpose="record")
+    old = seal(court, b"before rotation", purpose="record", bind=BIND)
     row = keys.rotate_data_key(court)
-    new = seal(court, b"after rotation", purpose="record")
+    new = seal(court, b"after rotation", purpose="record", bind=BIND)
     assert (row.version, blob_version(old), blob_version(new)) == (2, 1, 2)
     keys.clear_key_cache()
-    assert unseal(court, old, purpose="record") == b"before rotation"
-    assert unseal(court, new, purpose="record") == b"after rotation"
+    assert unseal(court, old, purpose="record", bind=BIND) == b"before rotation"
+    assert unseal(court, new, purpose="record", bind=BIND) == b"after rotation"
     assert CourtKey.objects.get(court=court, purpose="data", version=1).retired_at is not None
     assert "keys.rotate" in audit_actions()
 
@@ -223,55 +235,70 @@ def test_rotation_never_touches_the_blind_index_key(court):
 
 
 def test_switching_to_sm_takes_effect_at_the_next_rotation(court, monkeypatch):
-    old = seal(court, b"aes", purpose="record")
+    old = seal(court, b"aes", purpose="record", bind=BIND)
     monkeypatch.setenv("MINGJING_CRYPTO", "sm")
     assert keys.rotate_data_key(court).algorithm == SM4_GCM
-    new = seal(court, b"sm4", purpose="record")
-    assert new[3] == 2 and unseal(court, old, purpose="record") == b"aes"
-    assert unseal(court, new, purpose="record") == b"sm4"
+    new = seal(court, b"sm4", purpose="record", bind=BIND)
+    assert new[3] == 2 and unseal(court, old, purpose="record", bind=BIND) == b"aes"
+    assert unseal(court, new, purpose="record", bind=BIND) == b"sm4"
 
 
 def test_reencrypt_moves_every_value_to_the_newest_version_unchanged(cast):
     court = cast.courts["a"]
     contents = [{"content": f"{SECRET_SENTENCE}{n}", "n": n} for n in range(5)]
-    records = [make_record(cast, item) for item in contents]
+    contents.append({"content": "a late contact report"})
+    records = [
+        make_record(cast, item, late_reason="出差" * (n == 5)) for n, item in enumerate(contents)
+    ]
     attachment = make_attachment(records[0], "请托短信.png", b"\x89PNG secret bytes")
     updated_at = {r.pk: r.updated_at for r in Record.objects.all()}
     keys.rotate_data_key(court)
     calls = []
     counts = keys.reencrypt(court, batch_size=2, progress=lambda *args: calls.append(args))
     assert counts == {
-        "record": 5,
+        "record": 6,
+        "late-reason": 1,
         "attachment-meta": 1,
         "attachment-content": 1,
+        "amendment": 0,
         "special-report": 0,
         "screening-note": 0,
+        "disclosure-reason": 0,
+        "decision-note": 0,
+        "return-reason": 0,
+        "review-note": 0,
         "signing-key": 0,
     }
-    assert ("record", 2, 5) in calls and ("record", 5, 5) in calls
+    assert ("record", 2, 6) in calls and ("record", 6, 6) in calls
     keys.clear_key_cache()
     for record, item in zip(records, contents, strict=True):
         stored = Record.objects.get(pk=record.pk)
         assert blob_version(stored.sealed) == 2 and stored.updated_at == updated_at[record.pk]
-        assert unseal_json(court, stored.sealed, purpose="record") == item
+        bind = binding(stored, "sealed")
+        assert unseal_json(court, stored.sealed, purpose="record", bind=bind) == item
     stored = Attachment.objects.get(pk=attachment.pk)
-    assert unseal_json(court, stored.sealed_meta, purpose="attachment-meta")["name"] == (
-        "请托短信.png"
+    meta = unseal_json(
+        court, stored.sealed_meta, purpose="attachment-meta", bind=binding(stored, "sealed_meta")
     )
-    assert unseal(court, stored.sealed_content, purpose="attachment-content") == (
+    assert meta["name"] == "请托短信.png"
+    bind = binding(stored, "sealed_content")
+    assert unseal(court, stored.sealed_content, purpose="attachment-content", bind=bind) == (
         b"\x89PNG secret bytes"
     )
+    # the late reason is re-sealed too, still bound to its own row and column
+    assert Record.objects.get(pk=records[5].pk).late_reason == "出差"
+    assert blob_version(Record.objects.get(pk=records[5].pk).sealed_late_reason) == 2
     assert audit_actions()[-1] == "keys.reencrypt"
 
 
 def test_reencrypt_leaves_other_courts_and_current_values_alone(cast):
     court_a, court_b = cast.courts["a"], cast.courts["b"]
-    other = seal(court_b, b"court b", purpose="record")
+    other = seal(court_b, b"court b", purpose="record", bind=BIND)
     make_record(cast, {"content": "v1"})
     keys.rotate_data_key(court_a)
     assert keys.reencrypt(court_a)["record"] == 1
     assert keys.reencrypt(court_a)["record"] == 0
-    assert unseal(court_b, other, purpose="record") == b"court b"
+    assert unseal(court_b, other, purpose="record", bind=BIND) == b"court b"
 
 
 def test_content_versions_counts_values_per_key_version(cast):
@@ -301,9 +328,13 @@ def test_rewrap_under_a_new_master_keeps_everything_readable(cast, key_file):
 
     key_file(new_line)
     stored = Record.objects.get(pk=record.pk).sealed
-    assert unseal_json(court, stored, purpose="record") == {"content": SECRET_SENTENCE}
+    bind = binding(record, "sealed")
+    assert unseal_json(court, stored, purpose="record", bind=bind) == {"content": SECRET_SENTENCE}
     assert blind_index(court, "张三", kind="name") == index
-    assert unseal(court, seal(court, b"new", purpose="record"), purpose="record") == b"new"
+    assert (
+        unseal(court, seal(court, b"new", purpose="record", bind=BIND), purpose="record", bind=BIND)
+        == b"new"
+    )
     assert audit_actions()[-1] == "keys.rewrap"
 
 
@@ -313,7 +344,7 @@ def test_removing_the_old_master_line_before_rewrap_makes_contents_unreadable(ca
     record = make_record(cast, {"content": SECRET_SENTENCE})
     key_file(new_line)
     with pytest.raises(ImproperlyConfigured, match="rewrap"):
-        unseal_json(cast.courts["a"], record.sealed, purpose="record")
+        unseal_json(cast.courts["a"], record.sealed, purpose="record", bind=BIND)
     with pytest.raises(ImproperlyConfigured):
         keys.rewrap_all()
 

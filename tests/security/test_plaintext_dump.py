@@ -12,15 +12,27 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
-from mingjing.records.models import Attachment, Behaviour, Category, Manner, Record, SubjectKind
+from mingjing.oversight.models import DisclosureRequest
+from mingjing.records.models import (
+    Amendment,
+    Attachment,
+    Behaviour,
+    Category,
+    Classification,
+    Manner,
+    Record,
+    Screening,
+    SubjectKind,
+)
+from mingjing.reporting.models import CourtReport, MonthlyReport
 from mingjing.security import keys
-from mingjing.security.sealing import blind_index, seal, seal_json
+from mingjing.security.sealing import binding, blind_index, seal, seal_json
 
 SUBJECT_NAME = "司徒翰墨"
 SUBJECT_UNIT = "东海县水利局"
@@ -29,7 +41,33 @@ CONTENT = "请你关照一下那个借款案子，尽快判原告胜诉"
 HANDLING = "当场拒绝并如实记录"
 FILE_NAME = "请托短信截图.png"
 FILE_BYTES = b"\x89PNG\r\n\x1a\nATTACHMENT-PAYLOAD-7f3a9c" + "转账凭证五万元".encode()
-TEXT_SECRETS = (SUBJECT_NAME, SUBJECT_UNIT, PHONE, CONTENT, HANDLING, FILE_NAME, "转账凭证五万元")
+# Free-text notes about a record, outside its contents (issue 8.5): each sealed in its column.
+LATE_REASON = "出差在外未能及时报告律师宴请"
+DISCLOSURE_REASON = "核查举报：某律师与承办法官多次饭局"
+DECISION_NOTE = "同意查阅，限督察室内部使用"
+RETURN_REASON = "漏报了三月五日律师登门一事"
+REVIEW_NOTE = "已阅，对律师宴请一事约谈"
+AMENDMENT_TEXT = "更正：宴请地点为某酒楼包间"
+SCREENING_NOTE = "经核实属于不正当接触交往"
+NOTES = (
+    LATE_REASON,
+    DISCLOSURE_REASON,
+    DECISION_NOTE,
+    RETURN_REASON,
+    REVIEW_NOTE,
+    AMENDMENT_TEXT,
+    SCREENING_NOTE,
+)
+TEXT_SECRETS = (
+    SUBJECT_NAME,
+    SUBJECT_UNIT,
+    PHONE,
+    CONTENT,
+    HANDLING,
+    FILE_NAME,
+    "转账凭证五万元",
+    *NOTES,
+)
 PLAIN_FIELD = "（2026）豫9001民初123号"
 ENCODINGS = ("utf-8", "gb18030", "utf-16-le", "utf-16-be")
 
@@ -60,7 +98,9 @@ def all_needles() -> dict[bytes, str]:
 
 
 def store_confidential_contents(cast) -> None:
-    court = cast.courts["a"]
+    """Contents and every free-text note, stored the way the app stores them: rows first, then
+    values sealed bound to them; notes through their model attributes (SealedText)."""
+    court, staff = cast.courts["a"], cast.people["staff"]
     contents = {
         "subject_name": SUBJECT_NAME,
         "subject_unit": SUBJECT_UNIT,
@@ -70,22 +110,84 @@ def store_confidential_contents(cast) -> None:
     }
     record = Record.objects.create(
         court=court,
-        recorder=cast.people["staff"],
+        recorder=staff,
         category=Category.LEADER_INTERFERENCE,
         behaviour=Behaviour.PLEA,
         manner=Manner.PHONE,
         subject_kind=SubjectKind.EXTERNAL_CADRE,
         occurred_at=datetime(2026, 3, 5, 9, 30, tzinfo=UTC),
         subject_name_index=blind_index(court, SUBJECT_NAME, kind="name"),
-        sealed=seal_json(court, contents, purpose="record"),
+        sealed=b"",
+        late_reason=LATE_REASON,
     )
+    record.sealed = seal_json(court, contents, purpose="record", bind=binding(record, "sealed"))
+    record.save()
     record.cases.add(cast.case)
-    Attachment.objects.create(
-        record=record,
-        size=len(FILE_BYTES),
-        sealed_meta=seal_json(court, {"name": FILE_NAME}, purpose="attachment-meta"),
-        sealed_content=seal(court, FILE_BYTES, purpose="attachment-content"),
+    attachment = Attachment.objects.create(
+        record=record, size=len(FILE_BYTES), sealed_meta=b"", sealed_content=b""
     )
+    attachment.sealed_meta = seal_json(
+        court,
+        {"name": FILE_NAME},
+        purpose="attachment-meta",
+        bind=binding(attachment, "sealed_meta"),
+    )
+    attachment.sealed_content = seal(
+        court, FILE_BYTES, purpose="attachment-content", bind=binding(attachment, "sealed_content")
+    )
+    attachment.save()
+    amendment = Amendment.objects.create(record=record, author=staff, sealed=b"")
+    amendment.sealed = seal_json(
+        court,
+        {"correction": AMENDMENT_TEXT},
+        purpose="amendment",
+        bind=binding(amendment, "sealed"),
+    )
+    amendment.save()
+    screening = Screening.objects.create(
+        record=record,
+        classification=Classification.IMPROPER_CONTACT,
+        screened_by=cast.people["custodian"],
+        screened_at=datetime(2026, 3, 9, tzinfo=UTC),
+    )
+    screening.sealed_note = seal_json(
+        court,
+        {"classification": SCREENING_NOTE},
+        purpose="screening-note",
+        bind=binding(screening, "sealed_note"),
+    )
+    screening.save()
+    disclosure = DisclosureRequest.objects.create(
+        court=court,
+        requester=cast.people["inspector"],
+        kind="view",
+        reason=DISCLOSURE_REASON,
+        decision_note=DECISION_NOTE,
+    )
+    disclosure.records.add(record)
+    MonthlyReport.objects.create(
+        court=court,
+        person=staff,
+        month=date(2026, 3, 1),
+        submitted_at=datetime(2026, 4, 1, tzinfo=UTC),
+        return_reason=RETURN_REASON,
+    )
+    CourtReport.objects.create(
+        court=court,
+        month=date(2026, 3, 1),
+        assembled_by=cast.people["custodian"],
+        assembled_at=datetime(2026, 4, 5, tzinfo=UTC),
+        review_note=REVIEW_NOTE,
+    )
+    # The search below is only meaningful if every note is really stored and reads back.
+    stored = {
+        Record.objects.get(pk=record.pk).late_reason,
+        DisclosureRequest.objects.get(pk=disclosure.pk).reason,
+        DisclosureRequest.objects.get(pk=disclosure.pk).decision_note,
+        MonthlyReport.objects.get(court=court).return_reason,
+        CourtReport.objects.get(court=court).review_note,
+    }
+    assert stored == {LATE_REASON, DISCLOSURE_REASON, DECISION_NOTE, RETURN_REASON, REVIEW_NOTE}
 
 
 def assert_no_plaintext(dump: bytes) -> None:

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mingjing.org.models import Court, Person
 from mingjing.records.models import Record
+from mingjing.security.sealed_text import SealedText, SealedTextModel
 
 
 class DisclosureKind(models.TextChoices):
@@ -17,10 +18,11 @@ class DisclosureStatus(models.TextChoices):
     REVOKED = "revoked", _("已撤销")
 
 
-class DisclosureRequest(models.Model):
+class DisclosureRequest(SealedTextModel):
     """查阅审批: a request to see specific contents, decided by the president or party secretary.
 
     An approved request is a grant: scoped to its records, until `expires_at`, revocable.
+    The reason and the decision note speak of the records: both sealed, bound to the row.
     """
 
     court = models.ForeignKey(
@@ -30,7 +32,8 @@ class DisclosureRequest(models.Model):
         Person, verbose_name="申请人", on_delete=models.PROTECT, related_name="disclosure_requests"
     )
     kind = models.CharField("类型", max_length=10, choices=DisclosureKind.choices)
-    reason = models.TextField("事由")
+    sealed_reason = models.BinaryField("密封的事由", blank=True, default=b"")
+    reason = SealedText("sealed_reason", purpose="disclosure-reason")
     records = models.ManyToManyField(Record, verbose_name="查阅范围", related_name="disclosures")
     days = models.PositiveSmallIntegerField("有效天数", default=7)
     status = models.CharField(
@@ -46,7 +49,8 @@ class DisclosureRequest(models.Model):
         related_name="disclosure_decisions",
     )
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
-    decision_note = models.TextField("审批意见", blank=True)
+    sealed_decision_note = models.BinaryField("密封的审批意见", blank=True, default=b"")
+    decision_note = SealedText("sealed_decision_note", purpose="decision-note")
     expires_at = models.DateTimeField("到期时间", null=True, blank=True)
     revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from mingjing.records.models import Classification, Disposition, Record, RecordStatus, Screening
 from mingjing.security import audit, policy
 from mingjing.security.actor import Actor
-from mingjing.security.sealing import seal_json, unseal_json
+from mingjing.security.sealing import binding, seal_json, unseal_json
 
 NOTE_PURPOSE = "screening-note"
 MAX_NOTE = 2000
@@ -52,7 +52,8 @@ def _notes(screening: Screening) -> dict:
     if not screening.sealed_note:
         return {}
     court = screening.record.court
-    return unseal_json(court, screening.sealed_note, purpose=NOTE_PURPOSE)
+    bind = binding(screening, "sealed_note")
+    return unseal_json(court, screening.sealed_note, purpose=NOTE_PURPOSE, bind=bind)
 
 
 def _set_status(record: Record, status: str) -> None:
@@ -72,11 +73,15 @@ def screening_classify(
     screening = Screening.objects.create(
         record=locked,
         classification=classification,
-        sealed_note=seal_json(locked.court, {"classification": note}, purpose=NOTE_PURPOSE),
         screened_by=actor.person,
         screened_at=timezone.now(),
     )
     _set_status(locked, RecordStatus.SCREENED)
+    # Sealed once the row has its pk: the note is bound to this screening (sealing.py).
+    bind = binding(screening, "sealed_note")
+    notes = {"classification": note}
+    screening.sealed_note = seal_json(locked.court, notes, purpose=NOTE_PURPOSE, bind=bind)
+    Screening.objects.filter(pk=screening.pk).update(sealed_note=screening.sealed_note)
     detail = {"record": locked.pk, "classification": classification}
     audit.log_event(
         action="screening.classify", actor=actor, obj=screening, detail=detail, request=request
@@ -99,7 +104,8 @@ def screening_dispose(
     notes = {**_notes(screening), "disposition": note}
     screening.disposition = disposition
     screening.disposed_at = timezone.now()
-    screening.sealed_note = seal_json(locked.court, notes, purpose=NOTE_PURPOSE)
+    bind = binding(screening, "sealed_note")
+    screening.sealed_note = seal_json(locked.court, notes, purpose=NOTE_PURPOSE, bind=bind)
     screening.save(update_fields=["disposition", "disposed_at", "sealed_note"])
     _set_status(locked, RecordStatus.DISPOSED)
     detail = {"record": locked.pk, "disposition": disposition}

@@ -10,7 +10,7 @@ from mingjing.oversight.screening import NOTE_PURPOSE
 from mingjing.records.models import Record, RecordStatus, Screening
 from mingjing.security import audit, policy
 from mingjing.security.actor import Actor
-from mingjing.security.sealing import unseal_json
+from mingjing.security.sealing import binding, unseal_json
 
 
 def active_grants(actor: Actor) -> QuerySet[DisclosureRequest]:
@@ -111,4 +111,5 @@ def screening_notes_for(actor: Actor, record: Record, *, request=None) -> dict:
     if not policy.may_read_screening_note(actor, record):
         return {}
     audit.log_event(action="screening.read_note", actor=actor, obj=screening, request=request)
-    return unseal_json(record.court, screening.sealed_note, purpose=NOTE_PURPOSE)
+    bind = binding(screening, "sealed_note")
+    return unseal_json(record.court, screening.sealed_note, purpose=NOTE_PURPOSE, bind=bind)

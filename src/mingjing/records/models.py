@@ -2,8 +2,10 @@
 
 Only what statistics need stays plain: category, behaviour, manner, subject kind, dates,
 department, case links. Everything about the substance (who, what, how it was handled) is in
-`sealed`, encrypted per court before it reaches the database. Who the subject is can be
-matched only through keyed blind indexes, never read.
+`sealed`, encrypted per court before it reaches the database, and so is every free-text
+note about it (the late-report reason): each sealed value is bound to its row and column
+(security/sealing.py). Who the subject is can be matched only through keyed blind indexes,
+never read.
 """
 
 from django.db import models
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mingjing.cases.models import Case
 from mingjing.org.models import Court, Department, Person
+from mingjing.security.sealed_text import SealedText, SealedTextModel
 
 
 class Category(models.TextChoices):
@@ -57,7 +60,7 @@ class RecordStatus(models.TextChoices):
     DISPOSED = "disposed", _("已处置")
 
 
-class Record(models.Model):
+class Record(SealedTextModel):
     court = models.ForeignKey(
         Court, verbose_name="法院", on_delete=models.PROTECT, related_name="records"
     )
@@ -90,7 +93,8 @@ class Record(models.Model):
     off_hours_contact = models.BooleanField("非工作时间或非工作场所接触", default=False)
     report_due_at = models.DateTimeField("应报告期限", null=True, blank=True)
     is_late = models.BooleanField("逾期报告", default=False)
-    late_reason = models.TextField("逾期原因", blank=True)
+    sealed_late_reason = models.BinaryField("密封的逾期原因", blank=True, default=b"")
+    late_reason = SealedText("sealed_late_reason", purpose="late-reason")
     # HMAC of the subject's Person id when the subject works here: named-subject exclusion.
     subject_person_index = models.CharField(max_length=64, blank=True, db_index=True)
     # HMAC of the normalised subject name: spotting one person in many records.

@@ -12,7 +12,7 @@ from mingjing.records.models import Amendment, Attachment, Record, RecordStatus
 from mingjing.security import audit, policy
 from mingjing.security.actor import Actor
 from mingjing.security.models import AuditEvent
-from mingjing.security.sealing import unseal, unseal_json
+from mingjing.security.sealing import binding, unseal, unseal_json
 
 SUBMITTED = [RecordStatus.SUBMITTED, RecordStatus.SCREENED, RecordStatus.DISPOSED]
 
@@ -74,7 +74,8 @@ def record_contents(actor: Actor, record: Record, *, request=None) -> dict:
     grant = None if _reads_by_role(actor, record) else grant_covering(actor, record.id)
     detail = {"grant": grant.id} if grant else {}
     audit.log_event(action="record.read", actor=actor, obj=record, detail=detail, request=request)
-    return unseal_json(record.court, record.sealed, purpose="record")
+    bind = binding(record, "sealed")
+    return unseal_json(record.court, record.sealed, purpose="record", bind=bind)
 
 
 def _reads_by_role(actor: Actor, record: Record) -> bool:
@@ -111,7 +112,12 @@ def draft_for(actor: Actor, record_id: int) -> Record:
 
 
 def _attachment_meta(record: Record, attachment: Attachment) -> dict:
-    meta = unseal_json(record.court, attachment.sealed_meta, purpose="attachment-meta")
+    meta = unseal_json(
+        record.court,
+        attachment.sealed_meta,
+        purpose="attachment-meta",
+        bind=binding(attachment, "sealed_meta"),
+    )
     return {
         "id": attachment.pk,
         "size": attachment.size,
@@ -121,7 +127,9 @@ def _attachment_meta(record: Record, attachment: Attachment) -> dict:
 
 
 def _amendment(record: Record, amendment: Amendment) -> dict:
-    body = unseal_json(record.court, amendment.sealed, purpose="amendment")
+    body = unseal_json(
+        record.court, amendment.sealed, purpose="amendment", bind=binding(amendment, "sealed")
+    )
     return {"id": amendment.pk, "created_at": amendment.created_at, **body}
 
 
@@ -152,7 +160,12 @@ def attachment_download(actor: Actor, record_id: int, attachment_id: int, *, req
     audit.log_event(
         action="attachment.read", actor=actor, obj=attachment, detail=detail, request=request
     )
-    data = unseal(record.court, attachment.sealed_content, purpose="attachment-content")
+    data = unseal(
+        record.court,
+        attachment.sealed_content,
+        purpose="attachment-content",
+        bind=binding(attachment, "sealed_content"),
+    )
     return meta["name"], meta["content_type"], data
 
 

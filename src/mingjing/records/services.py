@@ -34,7 +34,7 @@ from mingjing.security.actor import Actor
 from mingjing.security.crypto import family_of, keyed_hash
 from mingjing.security.keys import current_key
 from mingjing.security.models import KeyPurpose
-from mingjing.security.sealing import blind_index, seal, seal_json, unseal_json
+from mingjing.security.sealing import binding, blind_index, seal, seal_json, unseal_json
 
 SEALED_FIELDS = (
     "subject_name",
@@ -154,7 +154,7 @@ PLAIN_FIELDS = (
 )
 
 
-def _apply(record: Record, actor: Actor, data: RecordInput) -> None:
+def _apply(record: Record, actor: Actor, data: RecordInput) -> dict:
     _check_choices(data)
     person = _subject_person(actor, data)
     contents = _sealed_contents(data, person)
@@ -164,7 +164,8 @@ def _apply(record: Record, actor: Actor, data: RecordInput) -> None:
     record.report_due_at = (
         data.occurred_at + timedelta(days=CONTACT_REPORT_DAYS) if data.off_hours_contact else None
     )
-    record.sealed = seal_json(actor.court, contents, purpose="record")
+    # Bound to the row: a new record is sealed once saved (record_save_draft).
+    record.sealed = _seal_contents(record, contents) if record.pk else b""
     record.subject_name_index = blind_index(actor.court, contents["subject_name"], kind="name")
     record.subject_person_index = (
         blind_index(actor.court, str(person.id), kind="person") if person else ""
@@ -172,6 +173,11 @@ def _apply(record: Record, actor: Actor, data: RecordInput) -> None:
     record.named_indexes = subjects.record_named_indexes(
         actor.court, name=contents["subject_name"], person=person
     )
+    return contents
+
+
+def _seal_contents(record: Record, contents: dict) -> bytes:
+    return seal_json(record.court, contents, purpose="record", bind=binding(record, "sealed"))
 
 
 ALREADY_SUBMITTED = _lazy("该记录已经提交，不能再修改；如需更正请追加更正说明。")
@@ -212,9 +218,11 @@ def record_save_draft(
         record = lock_own_draft(actor, record)
     cases = _cases(actor, data.case_numbers)
     record.department = actor.person.department
-    _apply(record, actor, data)
+    contents = _apply(record, actor, data)
     if record.pk is None:
-        record.save()
+        record.save()  # the row first: its contents are sealed bound to its pk
+        record.sealed = _seal_contents(record, contents)
+        Record.objects.filter(pk=record.pk).update(sealed=record.sealed)
     else:
         transitions.save_if(
             record, ALREADY_SUBMITTED, status=RecordStatus.DRAFT, recorder=actor.person
@@ -253,7 +261,9 @@ def content_digest(record: Record) -> str:
     It identifies exactly what was submitted, survives key rotation and re-encryption, and
     cannot be used to confirm a guessed content without the court's key.
     """
-    contents = unseal_json(record.court, record.sealed, purpose="record")
+    contents = unseal_json(
+        record.court, record.sealed, purpose="record", bind=binding(record, "sealed")
+    )
     canonical = json.dumps(contents, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     row, key = current_key(record.court, KeyPurpose.INDEX)
     return keyed_hash(family_of(row.algorithm), key, b"content:" + canonical.encode())
@@ -307,7 +317,7 @@ def record_submit(
     _check_deadline(record, late_reason, now)
     record.status = RecordStatus.SUBMITTED
     record.submitted_at = now
-    fields = ["status", "submitted_at", "is_late", "late_reason", "updated_at"]
+    fields = ["status", "submitted_at", "is_late", "sealed_late_reason", "updated_at"]
     transitions.save_if(record, SUBMITTED_TWICE, fields=fields, status=RecordStatus.DRAFT)
     detail = {"digest": content_digest(record), "late": record.is_late}
     event = audit.log_event(
@@ -344,11 +354,18 @@ def attachment_add(
     if record.attachments.count() >= MAX_ATTACHMENTS:
         raise ValidationError(_("每条记录最多 %(n)d 个附件。") % {"n": MAX_ATTACHMENTS})
     meta = {"name": name, "content_type": content_type}
+    # The row first, then its sealed columns, bound to its pk (security/sealing.py).
     attachment = Attachment.objects.create(
-        record=record,
-        size=len(data),
-        sealed_meta=seal_json(record.court, meta, purpose=ATTACHMENT_META),
-        sealed_content=seal(record.court, data, purpose=ATTACHMENT_CONTENT),
+        record=record, size=len(data), sealed_meta=b"", sealed_content=b""
+    )
+    attachment.sealed_meta = seal_json(
+        record.court, meta, purpose=ATTACHMENT_META, bind=binding(attachment, "sealed_meta")
+    )
+    attachment.sealed_content = seal(
+        record.court, data, purpose=ATTACHMENT_CONTENT, bind=binding(attachment, "sealed_content")
+    )
+    Attachment.objects.filter(pk=attachment.pk).update(
+        sealed_meta=attachment.sealed_meta, sealed_content=attachment.sealed_content
     )
     detail = {"record": record.pk, "size": len(data)}
     audit.log_event(
@@ -415,11 +432,13 @@ def amendment_add(
     if errors:
         raise ValidationError(errors)
     contents = {"reason": reason, "correction": correction, "subject_name": subject_name}
-    sealed = seal_json(record.court, contents, purpose=AMENDMENT_PURPOSE)
     name_index = blind_index(record.court, subject_name, kind="name")
     amendment = Amendment.objects.create(
-        record=record, author=actor.person, sealed=sealed, subject_name_index=name_index
+        record=record, author=actor.person, sealed=b"", subject_name_index=name_index
     )
+    bind = binding(amendment, "sealed")  # the row first: sealed bound to its pk
+    amendment.sealed = seal_json(record.court, contents, purpose=AMENDMENT_PURPOSE, bind=bind)
+    Amendment.objects.filter(pk=amendment.pk).update(sealed=amendment.sealed)
     if name_index:
         subjects.add_named_index(record, name_index)
     detail = {"record": record.pk}

@@ -25,7 +25,7 @@ from mingjing.security.actor import Actor
 from mingjing.security.crypto import family_of, keyed_hash
 from mingjing.security.keys import current_key
 from mingjing.security.models import KeyPurpose, Receipt
-from mingjing.security.sealing import seal_json, unseal_json
+from mingjing.security.sealing import binding, seal_json, unseal_json
 
 PURPOSE = "special-report"
 MAX_RELATIVES = 20
@@ -229,19 +229,28 @@ def special_report_save_draft(
         report = SpecialReport(court=actor.court, reporter=actor.person, kind=kind)
     report.department = actor.person.department
     report.case = case
-    report.sealed = seal_json(actor.court, contents, purpose=PURPOSE)
-    if report.pk is None:
+    if report.pk is None:  # sealed values are bound to their row: the row first, then seal
+        report.sealed = b""
         report.save()
+        report.sealed = _seal(report, contents)
+        SpecialReport.objects.filter(pk=report.pk).update(sealed=report.sealed)
     else:  # written only while it is still a draft (re-checked above, under the lock)
+        report.sealed = _seal(report, contents)
         transitions.save_if(report, _("该报告已提交，不能修改。"), status=RecordStatus.DRAFT)
     detail = {"kind": kind, "relatives": len(contents.get("relatives", []))}
     audit.log_event(action="special.draft", actor=actor, obj=report, detail=detail, request=request)
     return report
 
 
+def _seal(report: SpecialReport, contents: dict) -> bytes:
+    return seal_json(report.court, contents, purpose=PURPOSE, bind=binding(report, "sealed"))
+
+
 def special_report_digest(report: SpecialReport) -> str:
     """Keyed digest (the court's index key) of the plaintext contents, as for records."""
-    contents = unseal_json(report.court, report.sealed, purpose=PURPOSE)
+    contents = unseal_json(
+        report.court, report.sealed, purpose=PURPOSE, bind=binding(report, "sealed")
+    )
     canonical = json.dumps(contents, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     row, key = current_key(report.court, KeyPurpose.INDEX)
     payload = f"special:{report.kind}:".encode() + canonical.encode()

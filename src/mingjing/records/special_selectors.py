@@ -10,7 +10,7 @@ from mingjing.security import audit, policy
 from mingjing.security.actor import Actor
 from mingjing.security.models import Receipt
 from mingjing.security.receipts import receipt_for
-from mingjing.security.sealing import unseal_json
+from mingjing.security.sealing import binding, unseal_json
 
 
 def _court_reports(actor: Actor) -> QuerySet[SpecialReport]:
@@ -58,7 +58,7 @@ def special_report_contents(actor: Actor, report: SpecialReport, *, request=None
     if not policy.may_view_special_report(actor, report):
         raise Http404("报告不存在")
     audit.log_event(action="special.read", actor=actor, obj=report, request=request)
-    return unseal_json(report.court, report.sealed, purpose=PURPOSE)
+    return unseal_json(report.court, report.sealed, purpose=PURPOSE, bind=binding(report, "sealed"))
 
 
 def special_report_receipt(actor: Actor, report: SpecialReport) -> Receipt:

@@ -53,17 +53,16 @@ def reindex_records(batch: int = 500) -> int:
     later migrations add columns.
     """
     from mingjing.records.models import Amendment
-    from mingjing.security.sealing import unseal_json
 
     done = 0
     records = Record.objects.select_related("court").only("id", "court", "sealed")
     for record in records.iterator(chunk_size=batch):
-        contents = unseal_json(record.court, record.sealed, purpose="record")
+        contents = _open_json(record.court, Record, record.pk, record.sealed, "record")
         person = Person.objects.filter(pk=contents.get("subject_person_id")).first()
         extra = [
-            blind_index(record.court, _amendment_name(record.court, sealed), kind="name")
-            for sealed in Amendment.objects.filter(record_id=record.id).values_list(
-                "sealed", flat=True
+            blind_index(record.court, _amendment_name(record.court, pk, sealed), kind="name")
+            for pk, sealed in Amendment.objects.filter(record_id=record.id).values_list(
+                "id", "sealed"
             )
         ]
         name = contents.get("subject_name", "")
@@ -77,7 +76,22 @@ def reindex_records(batch: int = 500) -> int:
     return done
 
 
-def _amendment_name(court: Court, sealed) -> str:
-    from mingjing.security.sealing import unseal_json
+def _amendment_name(court: Court, pk: int, sealed) -> str:
+    from mingjing.records.models import Amendment
 
-    return unseal_json(court, sealed, purpose="amendment").get("subject_name", "")
+    return _open_json(court, Amendment, pk, sealed, "amendment").get("subject_name", "")
+
+
+def _open_json(court: Court, model, pk: int, sealed, purpose: str) -> dict:
+    """Contents bound to their row; under migration 0003, which runs before records 0004
+    re-seals them, blobs may still predate the row binding (indexes only, never shown)."""
+    from mingjing.security.sealing import (
+        is_unbound,
+        row_binding,
+        unseal_json,
+        unseal_json_unbound,
+    )
+
+    if is_unbound(sealed):
+        return unseal_json_unbound(court, sealed, purpose=purpose)
+    return unseal_json(court, sealed, purpose=purpose, bind=row_binding(model, pk, "sealed"))

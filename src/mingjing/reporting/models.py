@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mingjing.org.models import Court, Department, Person
 from mingjing.records.models import Record
+from mingjing.security.sealed_text import SealedText, SealedTextModel
 
 
 class ReportingCalendar(models.Model):
@@ -56,7 +57,7 @@ class PersonalStatus(models.TextChoices):
     RETURNED = "returned", _("已退回")
 
 
-class MonthlyReport(models.Model):
+class MonthlyReport(SealedTextModel):
     """One person's report for a month: his submitted records of the month, or zero.
 
     No row means "not reported" — never the same as a zero report. A record submitted after
@@ -100,7 +101,9 @@ class MonthlyReport(models.Model):
         related_name="reviewed_monthly_reports",
     )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
-    return_reason = models.TextField("退回原因", blank=True)
+    # Free text about the records: sealed, bound to the row (security/sealing.py).
+    sealed_return_reason = models.BinaryField("密封的退回原因", blank=True, default=b"")
+    return_reason = SealedText("sealed_return_reason", purpose="return-reason")
 
     class Meta:
         verbose_name = "个人月报告"
@@ -161,7 +164,7 @@ class CourtStatus(models.TextChoices):
     REVIEWED = "reviewed", _("院长已审查")
 
 
-class CourtReport(models.Model):
+class CourtReport(SealedTextModel):
     """The inspection office's court report for a month, reviewed by the president."""
 
     court = models.ForeignKey(
@@ -185,7 +188,8 @@ class CourtReport(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField("审查时间", null=True, blank=True)
-    review_note = models.TextField("审查意见", blank=True)
+    sealed_review_note = models.BinaryField("密封的审查意见", blank=True, default=b"")
+    review_note = SealedText("sealed_review_note", purpose="review-note")
 
     class Meta:
         verbose_name = "全院月报告"

@@ -37,7 +37,10 @@ from mingjing.security.masterkey import MasterKey, current_master, master_by_id
 from mingjing.security.models import CourtKey, KeyPurpose, SigningKey
 
 WRAP_MAGIC = b"MJK"
-SEAL_MAGIC = b"MJ1"
+# Sealed values bound to their row (sealing.py); b"MJ1" blobs predate the row binding and are
+# re-sealed by data migrations.
+SEAL_MAGIC = b"MJ2"
+LEGACY_SEAL_MAGIC = b"MJ1"
 INDEX_KEY_BYTES = 32
 _CREATE_ATTEMPTS = 5
 
@@ -275,7 +278,7 @@ def _rewrap_signing(master: MasterKey) -> int:
 
 def _rewrap_signing_row(row: SigningKey, master: MasterKey) -> int:
     blob = bytes(row.wrapped_private)
-    if parse_header(blob, SEAL_MAGIC) is not None:
+    if parse_header(blob, SEAL_MAGIC) or parse_header(blob, LEGACY_SEAL_MAGIC):
         return 0  # sealed with a court data key: follows that key's re-wrap
     raw = unwrap_signing_key(row)
     if parse_header(blob, WRAP_MAGIC) is not None:
@@ -304,17 +307,32 @@ def _rewrap_row(
 
 
 def sealed_fields(court: Court) -> Iterator[tuple[str, QuerySet, str]]:
-    """(purpose, queryset of the court's rows, field) for every sealed column."""
-    from mingjing.records.models import Attachment, Record, Screening, SpecialReport
+    """(purpose, queryset of the court's rows, field) for every sealed column.
 
-    yield "record", Record.objects.filter(court=court), "sealed"
+    Each value is bound to its row: `sealing.row_binding(queryset.model, pk, field)`. Signing
+    keys are wrapped by the master key (b"MJK"), not sealed, so their entry finds nothing to
+    re-seal; a signing key has no row of contents to be bound to beyond its own.
+    """
+    from mingjing.oversight.models import DisclosureRequest
+    from mingjing.records.models import Amendment, Attachment, Record, Screening, SpecialReport
+    from mingjing.reporting.models import CourtReport, MonthlyReport
+
+    records = Record.objects.filter(court=court)
+    yield "record", records, "sealed"
+    yield "late-reason", records, "sealed_late_reason"
     attachments = Attachment.objects.filter(record__court=court)
     yield "attachment-meta", attachments, "sealed_meta"
     yield "attachment-content", attachments, "sealed_content"
     yield "special-report", SpecialReport.objects.filter(court=court), "sealed"
     yield "screening-note", Screening.objects.filter(record__court=court), "sealed_note"
+    yield "amendment", Amendment.objects.filter(record__court=court), "sealed"
     yield "signing-key", SigningKey.objects.filter(court=court), "wrapped_private"
 
+    disclosures = DisclosureRequest.objects.filter(court=court)
+    yield "disclosure-reason", disclosures, "sealed_reason"
+    yield "decision-note", disclosures, "sealed_decision_note"
+    yield "return-reason", MonthlyReport.objects.filter(court=court), "sealed_return_reason"
+    yield "review-note", CourtReport.objects.filter(court=court), "sealed_review_note"
 
 def blob_versions(queryset: QuerySet, field: str) -> Iterator[tuple[int, int]]:
     """(pk, data key version) of each sealed value, reading only its 8-byte header."""
@@ -364,7 +382,7 @@ def reencrypt(court: Court, *, batch_size: int = 200, progress: Progress | None 
 def _reseal_batch(
     court: Court, queryset: QuerySet, field: str, purpose: str, pks: list[int], version: int
 ) -> int:
-    from mingjing.security.sealing import SealError, blob_version, seal, unseal
+    from mingjing.security.sealing import SealError, blob_version, row_binding, seal, unseal
 
     resealed = 0
     with transaction.atomic():
@@ -373,9 +391,10 @@ def _reseal_batch(
             if old is None or (blob_version(old) or version) >= version:
                 continue
             old = bytes(old)
-            plaintext = unseal(court, old, purpose=purpose)
-            new = seal(court, plaintext, purpose=purpose)
-            if unseal(court, new, purpose=purpose) != plaintext:
+            bind = row_binding(queryset.model, pk, field)  # the same row, the same field
+            plaintext = unseal(court, old, purpose=purpose, bind=bind)
+            new = seal(court, plaintext, purpose=purpose, bind=bind)
+            if unseal(court, new, purpose=purpose, bind=bind) != plaintext:
                 raise SealError("重新加密后的内容校验失败，已放弃本批次。")
             resealed += queryset.model.objects.filter(pk=pk, **{field: old}).update(**{field: new})
     return resealed

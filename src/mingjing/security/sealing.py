@@ -1,15 +1,28 @@
 """Sealing: how every module encrypts confidential contents before they reach the database.
 
-    blob = b"MJ1" | algorithm id (1 byte) | data key version (4 bytes) | nonce | ciphertext | tag
+    blob = b"MJ2" | algorithm id (1 byte) | data key version (4 bytes) | nonce | ciphertext | tag
 
-The associated data is the 8-byte header plus the court's code and the purpose, so a blob
-copied to another court, another field (purpose) or given another header does not open.
-Sealing uses the court's newest data key; opening uses whatever version the header names.
+The associated data is the 8-byte header, the court's code, the purpose and the row binding:
+
+    AAD = header || "|{court.code}|{purpose}|{bind}"      bind = "{app}.{model}:{pk}:{field}"
+
+so a blob copied to another court, another purpose, another row or another field of the same
+row, or given another header, does not open (SealError). `binding(instance, field)` and
+`row_binding(model, pk, field)` make the `bind` string; the row's primary key is the stable
+per-row identity, so a new row is saved first (its sealed columns empty) and sealed and saved
+again inside the same transaction (`SealedText` in security/sealed_text.py does this for
+free-text columns). Sealing uses the court's newest data key; opening uses whatever version
+the header names.
+
+Blobs made before row binding carry the magic b"MJ1" and AAD header || "|{code}|{purpose}";
+`unseal` refuses them. Only the data migrations that re-seal them (records 0004, oversight
+0003, reporting 0002) open them, through `unseal_unbound`.
 
 Purposes in use: "record", "attachment-meta", "attachment-content", "amendment",
-"signing-key", "special-report", "screening-note". New ones
-are fine (lowercase letters, digits, hyphens); a purpose is part of what a blob is bound to,
-so never rename one that has stored data.
+"signing-key", "special-report", "screening-note", "late-reason", "disclosure-reason",
+"decision-note", "return-reason", "review-note". New ones are fine (lowercase letters,
+digits, hyphens); a purpose is part of what a blob is bound to, so never rename one that has
+stored data (nor a model, an app label or a sealed column).
 """
 
 import json
@@ -29,7 +42,7 @@ from mingjing.security.crypto import (
     pack_header,
     parse_header,
 )
-from mingjing.security.keys import SEAL_MAGIC, current_key, key_by_version
+from mingjing.security.keys import LEGACY_SEAL_MAGIC, SEAL_MAGIC, current_key, key_by_version
 from mingjing.security.models import CourtKey, KeyPurpose
 
 PURPOSES = (
@@ -40,9 +53,16 @@ PURPOSES = (
     "signing-key",
     "special-report",
     "screening-note",
+    "late-reason",
+    "disclosure-reason",
+    "decision-note",
+    "return-reason",
+    "review-note",
 )
 INDEX_KINDS = ("name", "person")
 _LABEL = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+# "app_label.model:pk:field", as `row_binding` writes it.
+_BIND = re.compile(r"^[a-z0-9_]+\.[a-z0-9_]+:[0-9A-Za-z_-]{1,64}:[a-z0-9_]+$")
 # Separators inside transliterated and minority names: 阿依古丽·买买提 = 阿依古丽买买提.
 _NAME_DOTS = frozenset("·・•‧")
 # Common variant forms typed for the same name (traditional forms, old variants): each pair
@@ -67,26 +87,71 @@ class SealError(Exception):
     """A sealed value does not open: tampered with, or moved to another court or field."""
 
 
-def seal(court: Court, plaintext: bytes, *, purpose: str) -> bytes:
-    """Encrypt `plaintext` with `court`'s current data key, bound to court and purpose."""
+def row_binding(model, pk, field: str) -> str:
+    """The `bind` string of a sealed `field` of the row `pk` of `model` (class or instance)."""
+    if pk is None:
+        raise ValueError("行尚未保存，无法绑定密封内容：请先保存再密封。")
+    return f"{model._meta.label_lower}:{pk}:{field}"
+
+
+def binding(instance, field: str) -> str:
+    """The `bind` string of `instance`'s sealed `field` (the row must have its pk)."""
+    return row_binding(instance, instance.pk, field)
+
+
+def seal(court: Court, plaintext: bytes, *, purpose: str, bind: str) -> bytes:
+    """Encrypt `plaintext` with `court`'s current data key, bound to court, purpose and row."""
     _check_label(purpose, "purpose")
+    _check_bind(bind)
     row, raw = current_key(court, KeyPurpose.DATA)
     header = pack_header(SEAL_MAGIC, row.algorithm, row.version)
     return header + aead_encrypt(
-        row.algorithm, raw, _bytes(plaintext), _aad(header, court, purpose)
+        row.algorithm, raw, _bytes(plaintext), _aad(header, court, purpose, bind)
     )
 
 
-def unseal(court: Court, blob: bytes | memoryview, *, purpose: str) -> bytes:
+def unseal(court: Court, blob: bytes | memoryview, *, purpose: str, bind: str) -> bytes:
     """The plaintext of a `seal` blob (bytes or a BinaryField's memoryview); else SealError."""
     _check_label(purpose, "purpose")
+    _check_bind(bind)
+    return _unseal(court, blob, SEAL_MAGIC, purpose, bind)
+
+
+def unseal_unbound(court: Court, blob: bytes | memoryview, *, purpose: str) -> bytes:
+    """The plaintext of a blob sealed before row binding (b"MJ1"). For the data migrations
+    that re-seal such blobs only: nothing else may open a value without its row binding."""
+    _check_label(purpose, "purpose")
+    return _unseal(court, blob, LEGACY_SEAL_MAGIC, purpose, None)
+
+
+def seal_unbound(court: Court, plaintext: bytes, *, purpose: str) -> bytes:
+    """A blob as sealed before row binding (b"MJ1"): only for unapplying the migrations that
+    re-seal (security/reseal.py), so that the previous code reads its data again."""
+    _check_label(purpose, "purpose")
+    row, raw = current_key(court, KeyPurpose.DATA)
+    header = pack_header(LEGACY_SEAL_MAGIC, row.algorithm, row.version)
+    return header + aead_encrypt(
+        row.algorithm, raw, _bytes(plaintext), _aad(header, court, purpose, None)
+    )
+
+
+def is_unbound(blob: bytes | memoryview | None) -> bool:
+    """Whether `blob` was sealed before row binding (and must be re-sealed)."""
+    if not blob:
+        return False
+    return parse_header(bytes(blob[:HEADER_BYTES]), LEGACY_SEAL_MAGIC) is not None
+
+
+def _unseal(
+    court: Court, blob: bytes | memoryview, magic: bytes, purpose: str, bind: str | None
+) -> bytes:
     data = _blob_bytes(blob)
-    parsed = parse_header(data, SEAL_MAGIC)
+    parsed = parse_header(data, magic)
     if parsed is None:
         raise SealError("不是有效的密封内容。")
     algorithm, version = parsed
     header, body = data[:HEADER_BYTES], data[HEADER_BYTES:]
-    aad = _aad(header, court, purpose)
+    aad = _aad(header, court, purpose, bind)
     try:
         return _open(court, algorithm, version, body, aad, fresh=False)
     except DecryptError:
@@ -94,18 +159,28 @@ def unseal(court: Court, blob: bytes | memoryview, *, purpose: str) -> bytes:
     try:  # the in-process key cache may describe a row that is gone: one fresh look
         return _open(court, algorithm, version, body, aad, fresh=True)
     except DecryptError:
-        raise SealError("密封内容无法打开: 内容被篡改，或不属于本法院、本字段。") from None
+        raise SealError(
+            "密封内容无法打开: 内容被篡改，或不属于本法院、本条记录或本字段。"
+        ) from None
 
 
-def seal_json(court: Court, data: dict, *, purpose: str) -> bytes:
+def seal_json(court: Court, data: dict, *, purpose: str, bind: str) -> bytes:
     """`seal` of `data` as UTF-8 JSON (dates and decimals as strings)."""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
-    return seal(court, text.encode("utf-8"), purpose=purpose)
+    return seal(court, text.encode("utf-8"), purpose=purpose, bind=bind)
 
 
-def unseal_json(court: Court, blob: bytes | memoryview, *, purpose: str) -> dict:
+def unseal_json(court: Court, blob: bytes | memoryview, *, purpose: str, bind: str) -> dict:
     """The dict given to `seal_json`; SealError if the blob does not open to one."""
-    plaintext = unseal(court, blob, purpose=purpose)
+    return _json_dict(unseal(court, blob, purpose=purpose, bind=bind))
+
+
+def unseal_json_unbound(court: Court, blob: bytes | memoryview, *, purpose: str) -> dict:
+    """`unseal_unbound` of a JSON blob sealed before row binding (data migrations only)."""
+    return _json_dict(unseal_unbound(court, blob, purpose=purpose))
+
+
+def _json_dict(plaintext: bytes) -> dict:
     try:
         data = json.loads(plaintext.decode("utf-8"))
     except ValueError:
@@ -113,6 +188,24 @@ def unseal_json(court: Court, blob: bytes | memoryview, *, purpose: str) -> dict
     if not isinstance(data, dict):
         raise SealError("密封内容不是 JSON 对象。")
     return data
+
+
+def seal_text(court: Court, text: str, *, purpose: str, bind: str) -> bytes:
+    """`seal` of `text` as UTF-8; b"" for an empty text (an empty column means no text)."""
+    if not text:
+        return b""
+    return seal(court, text.encode("utf-8"), purpose=purpose, bind=bind)
+
+
+def unseal_text(court: Court, blob: bytes | memoryview | None, *, purpose: str, bind: str) -> str:
+    """The text given to `seal_text`: "" for an empty column; SealError if it does not open."""
+    if blob is None or len(blob) == 0:
+        return ""
+    plaintext = unseal(court, blob, purpose=purpose, bind=bind)
+    try:
+        return plaintext.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SealError("密封内容不是有效的文本。") from None
 
 
 def blob_version(blob: bytes | memoryview | None) -> int | None:
@@ -161,10 +254,17 @@ def _open(
     return aead_decrypt(algorithm, raw, body, aad)
 
 
-def _aad(header: bytes, court: Court, purpose: str) -> bytes:
+def _aad(header: bytes, court: Court, purpose: str, bind: str | None) -> bytes:
     if not court.code:
         raise ValueError("法院代码为空，无法密封。")
-    return header + f"|{court.code}|{purpose}".encode()
+    if bind is None:  # before row binding (b"MJ1" blobs)
+        return header + f"|{court.code}|{purpose}".encode()
+    return header + f"|{court.code}|{purpose}|{bind}".encode()
+
+
+def _check_bind(bind: str) -> None:
+    if not isinstance(bind, str) or not _BIND.match(bind):
+        raise ValueError(f"无效的行绑定 bind: {bind!r}（应为 app.model:pk:field）")
 
 
 def _check_label(label: str, what: str) -> None:

@@ -17,6 +17,14 @@ PURPOSE_LABELS = {
     "record": "记录",
     "attachment-meta": "附件信息",
     "attachment-content": "附件内容",
+    "amendment": "更正内容",
+    "special-report": "专项报告",
+    "screening-note": "甄别处置说明",
+    "late-reason": "逾期原因",
+    "disclosure-reason": "查阅事由",
+    "decision-note": "审批意见",
+    "return-reason": "退回原因",
+    "review-note": "审查意见",
     "signing-key": "签名私钥",
 }
 
