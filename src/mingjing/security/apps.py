@@ -12,5 +12,12 @@ class SecurityConfig(AppConfig):
 
         signals.connect()
 
+        # On PostgreSQL the audit table keeps no UPDATE/DELETE/TRUNCATE grant after migrating.
+        from django.db.models.signals import post_migrate
+
+        from mingjing.security.dbroles import tighten_audit_grants
+
+        post_migrate.connect(tighten_audit_grants, sender=self)
+
         # A missing or malformed master key should stop the server at start, not at first seal.
         checks.register(check_master_key)
