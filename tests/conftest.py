@@ -90,8 +90,23 @@ def _person(index: int, username: str, court, department, roles) -> Person:
         user=user,
     )
     for role in roles:
-        RoleAssignment.objects.create(person=person, court=court, role=role)
+        grant_role(person, role)
     return person
+
+
+def grant_role(person: Person, role: str) -> RoleAssignment:
+    """Give `person` a role in his court. A role that opens contents carries its grant, as
+    the operator's server-side path records it (org.grants; tests of the two-person
+    confirmation itself use the pages)."""
+    from mingjing.org.models import GrantStatus, RoleGrant
+    from mingjing.org.roles import CONTENT_ROLES
+
+    grant = None
+    if role in CONTENT_ROLES:
+        grant = RoleGrant.objects.create(
+            court=person.court, person=person, role=role, status=GrantStatus.BOOTSTRAPPED
+        )
+    return RoleAssignment.objects.create(person=person, court=person.court, role=role, grant=grant)
 
 
 def _case(court, department, number: str, handler: Person | None) -> Case:
@@ -144,6 +159,22 @@ def login_as(client, user, *, reauthenticated: bool = True):
         session[REAUTH_KEY] = time.time()
     session.save()
     return client
+
+
+def enrolled_totp(user) -> str:
+    """A confirmed second factor for `user`, as if enrolled earlier; returns the secret.
+
+    Stored as the app stores it: wrapped by the master key, bound to the user's row."""
+    import pyotp
+    from django.utils import timezone
+
+    from mingjing.security.secretbox import totp_label, wrap
+
+    secret = pyotp.random_base32()
+    wrapped = wrap(secret, label=totp_label(user.pk))
+    User.objects.filter(pk=user.pk).update(totp_secret=wrapped, totp_confirmed_at=timezone.now())
+    user.refresh_from_db()
+    return secret
 
 
 @pytest.fixture

@@ -18,8 +18,9 @@ LOGIN = reverse("accounts:login")
 HOME = reverse("web:home")
 
 
-def sign_in(client, username: str, password: str = PASSWORD, **extra):
-    return client.post(LOGIN, {"username": username, "password": password, **extra})
+def sign_in(client, username: str, password: str = PASSWORD, REMOTE_ADDR="127.0.0.1", **extra):
+    data = {"username": username, "password": password, **extra}
+    return client.post(LOGIN, data, REMOTE_ADDR=REMOTE_ADDR)
 
 
 def form_errors(response) -> list[str]:
@@ -31,8 +32,10 @@ def is_signed_in(client) -> bool:
 
 
 def fail(client, username: str, times: int) -> None:
-    for _ in range(times):
-        sign_in(client, username, "not-the-password")
+    """Wrong passwords from as many clients: one client alone is throttled before the lock
+    (tests/accounts/test_throttle.py), so the account lock is what stops a spread attack."""
+    for attempt in range(times):
+        sign_in(client, username, "not-the-password", REMOTE_ADDR=f"10.9.0.{attempt + 1}")
 
 
 def later(**delta):
@@ -103,9 +106,7 @@ def test_the_lock_expires_after_the_lockout_minutes(cast, client):
 
 def test_an_expired_lock_can_also_be_lifted_by_moving_locked_until(cast, client):
     fail(client, "staff", settings.MINGJING_LOCKOUT_ATTEMPTS)
-    User.objects.filter(username="staff").update(
-        locked_until=timezone.now() - timedelta(seconds=1)
-    )
+    User.objects.filter(username="staff").update(locked_until=timezone.now() - timedelta(seconds=1))
     assert sign_in(client, "staff").status_code == 302
 
 

@@ -22,8 +22,8 @@ def sign_in(client, username: str) -> None:
 
 def create_on_security_page(client, name: str = "案件管理系统对接") -> str:
     response = client.post(CREATE, {"name": name})
-    assert response["Location"] == SECURITY
-    page = client.get(SECURITY).content.decode()
+    assert response.status_code == 200  # shown in the answer to the POST itself
+    page = response.content.decode()
     match = re.search(r'data-testid="new-token">([^<]+)<', page)
     assert match, "the new token is shown on the security page"
     return match.group(1)
@@ -160,3 +160,33 @@ def test_changing_the_password_revokes_every_api_token(cast, client):
     client.logout()
     answer = client.get(reverse("api:me"), HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert answer.status_code == 401
+
+
+def test_creating_a_token_is_audited_without_its_secret(cast, client):
+    from mingjing.security.models import AuditEvent
+
+    sign_in(client, "staff")
+    secret = create_on_security_page(client)
+    token = ApiToken.objects.get(user=cast.staff)
+    event = AuditEvent.objects.get(action="auth.token_create")
+    assert event.detail["token"] == token.pk
+    assert secret not in str(event.detail)
+
+
+def test_the_raw_token_never_reaches_the_session_store(cast, client):
+    from django.contrib.sessions.models import Session
+
+    sign_in(client, "staff")
+    secret = create_on_security_page(client)
+    decoded = [str(s.get_decoded()) for s in Session.objects.all()]
+    assert decoded and not any(secret in data for data in decoded)
+    assert not any(secret in s.session_data for s in Session.objects.all())
+
+
+def test_a_token_made_through_the_api_is_audited_too(cast, client):
+    from mingjing.security.models import AuditEvent
+
+    body = {"username": "staff", "password": PASSWORD, "name": "对接"}
+    response = client.post(reverse("api:auth_token"), body, content_type="application/json")
+    assert response.status_code == 201
+    assert AuditEvent.objects.filter(action="auth.token_create").count() == 1

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from mingjing.accounts.middleware import SESSION_KEY
 from mingjing.accounts.models import User
-from tests.conftest import PASSWORD
+from mingjing.accounts.services import totp_secret_of
+from tests.conftest import PASSWORD, enrolled_totp
 
 LOGIN = reverse("accounts:login")
 HOME = reverse("web:home")
@@ -28,9 +29,7 @@ def sign_in(client, username: str, password: str = PASSWORD):
 
 def enrolled(user: User) -> str:
     """Gives `user` a confirmed second factor, as if enrolled earlier; returns the secret."""
-    secret = pyotp.random_base32()
-    User.objects.filter(pk=user.pk).update(totp_secret=secret, totp_confirmed_at=timezone.now())
-    return secret
+    return enrolled_totp(user)
 
 
 def wrong_code(secret: str) -> str:
@@ -87,9 +86,7 @@ def test_the_pages_own_address_survives_the_detour_through_the_second_factor(cas
     target = reverse("cases:search") + "?" + urlencode({"q": "民初", "mine": "1"})
     response = client.get(target)
     assert parse_qs(urlsplit(response["Location"]).query)["next"] == [target]
-    response = client.post(
-        response["Location"], {"code": pyotp.TOTP(secret).now(), "next": target}
-    )
+    response = client.post(response["Location"], {"code": pyotp.TOTP(secret).now(), "next": target})
     assert response["Location"] == target
 
 
@@ -122,7 +119,8 @@ def test_enrolment_with_a_correct_code_enables_the_second_factor(cast, client):
     assert response.status_code == 302
     assert response["Location"] == HOME
     user = User.objects.get(username="custodian")
-    assert user.has_totp and user.totp_secret == secret
+    assert user.has_totp and totp_secret_of(user) == secret
+    assert secret not in user.totp_secret  # stored wrapped by the master key
     assert client.get(HOME).status_code == 200
 
 

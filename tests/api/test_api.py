@@ -16,7 +16,7 @@ from mingjing.api import serializers
 from mingjing.api import urls as api_urls
 from mingjing.api.openapi import openapi_document
 from mingjing.security.actor import actor_for
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, enrolled_totp
 
 TOKEN = reverse("api:auth_token")
 ME = reverse("api:me")
@@ -35,9 +35,7 @@ def bearer(client, user):
 
 
 def enrolled(user: User) -> str:
-    secret = pyotp.random_base32()
-    User.objects.filter(pk=user.pk).update(totp_secret=secret, totp_confirmed_at=timezone.now())
-    return secret
+    return enrolled_totp(user)
 
 
 def wrong_code(secret: str) -> str:
@@ -89,8 +87,11 @@ def test_an_unknown_username_gets_the_same_answer_as_a_wrong_password(cast, clie
 
 
 def test_wrong_passwords_through_the_api_lock_the_account(cast, client):
-    for _ in range(settings.MINGJING_LOCKOUT_ATTEMPTS):
-        exchange(client, {"username": "staff", "password": "not-the-password"})
+    # From as many clients: one client alone is refused (429) before the lock.
+    body = json.dumps({"username": "staff", "password": "not-the-password"})
+    for attempt in range(settings.MINGJING_LOCKOUT_ATTEMPTS):
+        address = f"10.8.0.{attempt + 1}"
+        client.post(TOKEN, body, content_type="application/json", REMOTE_ADDR=address)
     response = exchange(client, {"username": "staff", "password": PASSWORD})
     assert response.status_code == 401
     assert "账号已锁定" in response.json()["error"]

@@ -163,7 +163,45 @@ def test_reassembling_before_review_updates_the_figures(september, client):
 
 
 def _review(client, report, note="已阅，请督察室对逾期部门跟进。"):
-    return client.post(reverse("court_reporting:review", args=[report.id]), {"note": note})
+    """Reviews as the signed-in user, with a fresh code of a second factor enrolled now."""
+    import pyotp
+
+    from mingjing.accounts.models import User
+    from tests.conftest import enrolled_totp
+
+    user = User.objects.get(pk=client.session["_auth_user_id"])
+    code = pyotp.TOTP(enrolled_totp(user)).now()
+    url = reverse("court_reporting:review", args=[report.id])
+    return client.post(url, {"note": note, "otp": code})
+
+
+def test_the_review_needs_a_fresh_code_and_counts_a_wrong_one(september, client):
+    report = court.court_report_assemble(actor=_actor(september.custodian), month=SEPTEMBER)
+    login_as(client, september.approver)
+    url = reverse("court_reporting:review", args=[report.id])
+    response = client.post(url, {"note": "已阅", "otp": "000000"}, follow=True)
+    assert "动态口令不正确" in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == "assembled"
+    assert AuditEvent.objects.filter(action="auth.totp_failed").count() == 0  # not enrolled
+    _review(client, report)
+    report.refresh_from_db()
+    assert report.status == "reviewed"
+
+
+def test_a_wrong_review_code_is_counted_and_audited(september, client):
+    from tests.conftest import enrolled_totp
+
+    report = court.court_report_assemble(actor=_actor(september.custodian), month=SEPTEMBER)
+    enrolled_totp(september.approver)
+    login_as(client, september.approver)
+    url = reverse("court_reporting:review", args=[report.id])
+    client.post(url, {"note": "已阅", "otp": "12345x"})
+    september.approver.refresh_from_db()
+    assert september.approver.failed_login_count == 1
+    assert AuditEvent.objects.filter(action="auth.totp_failed").count() == 1
+    report.refresh_from_db()
+    assert report.status == "assembled"
 
 
 def test_the_president_reviews_and_then_it_is_final(september, client):

@@ -6,11 +6,14 @@ due on Tuesday the 27th. staff2 moves from the civil to the criminal division mi
 
 from datetime import date
 
+import pyotp
+
 from mingjing.reporting import calendar
 from mingjing.reporting.court import court_report_assemble, court_report_review
 from mingjing.reporting.models import CourtStatus, Holiday, PersonalStatus
 from mingjing.reporting.services import department_report_submit, missing_people
 from mingjing.security.actor import actor_for
+from tests.conftest import enrolled_totp
 from tests.reporting.helpers import OCTOBER, at, file_report, record_submitted_at, review
 
 
@@ -48,8 +51,9 @@ def test_a_month_runs_from_the_first_record_to_the_presidents_review(cast):
 
     court_report = court_report_assemble(actor=actor_for(cast.custodian), month=OCTOBER)
     assert court_report.status == CourtStatus.ASSEMBLED
+    code = pyotp.TOTP(enrolled_totp(cast.approver)).now()
     reviewed = court_report_review(
-        actor=actor_for(cast.approver), report=court_report, note="已审查，无异常。"
+        actor=actor_for(cast.approver), report=court_report, note="已审查，无异常。", otp=code
     )
     assert reviewed.status == CourtStatus.REVIEWED
     assert reviewed.reviewed_by == cast.people["approver"]

@@ -52,8 +52,10 @@ def test_logins_failures_lockouts_and_logouts_are_in_the_chain(cast, client):
     login_url = reverse("accounts:login")
     client.post(login_url, {"username": "staff", "password": PASSWORD})
     client.post(reverse("accounts:logout"))
-    for _ in range(settings.MINGJING_LOCKOUT_ATTEMPTS):
-        client.post(login_url, {"username": "staff2", "password": "wrong-password"})
+    # From as many clients: one client alone is throttled before the lock.
+    for attempt in range(settings.MINGJING_LOCKOUT_ATTEMPTS):
+        data = {"username": "staff2", "password": "wrong-password"}
+        client.post(login_url, data, REMOTE_ADDR=f"10.3.0.{attempt + 1}")
     client.post(login_url, {"username": "nobody", "password": "wrong-password"})
     actions = list(AuditEvent.objects.values_list("action", "actor_id", "detail"))
     assert ("auth.login", cast.staff.id, {}) in actions

@@ -370,7 +370,7 @@ def test_rewrap_also_rewraps_signing_keys(court, key_file):
 
 def test_rewrap_with_nothing_to_do_changes_nothing(court):
     keys.current_key(court, KeyPurpose.DATA)
-    assert keys.rewrap_all() == {"court_keys": 0, "signing_keys": 0}
+    assert keys.rewrap_all() == {"court_keys": 0, "signing_keys": 0, "totp_secrets": 0}
 
 
 # --- the command -----------------------------------------------------------------------------

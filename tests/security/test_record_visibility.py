@@ -51,11 +51,11 @@ def test_record_page_shows_each_role_exactly_what_the_policy_allows(
 
 
 def test_a_named_subject_never_sees_the_record_whatever_roles_he_holds(cast, records, client):
-    from mingjing.org.models import RoleAssignment
+    from tests.conftest import grant_role
 
     head = cast.people["head"]
     for role in ("custodian", "approver"):
-        RoleAssignment.objects.create(person=head, court=head.court, role=role)
+        grant_role(head, role)
     login_as(client, cast.head)
     assert _page(client, records.names_head).status_code == 404
     listing = client.get(reverse("records:list")).content.decode()

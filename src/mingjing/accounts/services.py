@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mingjing.accounts import throttle
 from mingjing.accounts.models import ApiToken, User
 
 TOKEN_PREFIX = "mj_"
@@ -21,6 +22,8 @@ TOKEN_PREFIX = "mj_"
 class LoginResult:
     user: User | None
     error: str = ""
+    # Set when the client was refused by a rate limit (the caller answers HTTP 429).
+    throttled: throttle.Limit | None = None
 
 
 def _locked_message(user: User) -> str:
@@ -48,12 +51,35 @@ def account_lock_message(user: User) -> str | None:
     return _locked_message(user) if _is_locked(user) else None
 
 
+def _login_limits(username: str, request) -> list[tuple[throttle.Limit, tuple[str, ...]]]:
+    client = throttle.client_of(request)
+    return [
+        (throttle.login_client_limit(), (client,)),
+        (throttle.login_account_limit(), (client, username.strip().lower())),
+    ]
+
+
+def _locks_per_client(user: User) -> bool:
+    """Accounts whose password alone opens nothing (a second factor is enrolled or required:
+    custodian, approver, sysadmin) are never locked by password failures, which strangers
+    could cause at will; the failing client is locked instead (`throttle.login_account`)."""
+    from mingjing.security import policy
+    from mingjing.security.actor import actor_for
+
+    return user.has_totp or policy.needs_second_factor(actor_for(user))
+
+
 def login_attempt(*, username: str, password: str, request=None) -> LoginResult:
     """Check a password, counting failures; lock the account after too many in a row.
 
+    A client that failed too often is refused first (HTTP 429), before any account locks.
     For an account with a second factor the count is reset only once the code is right too
     (`totp_verify`), so that alternating a good password with guessed codes never resets it.
     """
+    limits = _login_limits(username, request)
+    for limit, parts in limits:
+        if not throttle.allowed(limit, *parts, request=request):
+            return LoginResult(None, throttle.throttled_message(limit), throttled=limit)
     with transaction.atomic():
         user = User.objects.select_for_update().filter(username=username).first()
         if user and _is_locked(user):
@@ -67,7 +93,9 @@ def login_attempt(*, username: str, password: str, request=None) -> LoginResult:
             return LoginResult(authenticated)
         # An unknown name is logged without the name: users sometimes type a password there.
         _audit("auth.login_failed", user, request, None if user else {"unknown_user": True})
-        if user is None:
+        for limit, parts in limits:
+            throttle.spend(limit, *parts, request=request, user=user)
+        if user is None or _locks_per_client(user):
             return LoginResult(None, _bad_credentials_message())
         return LoginResult(None, _record_failure(user))
 
@@ -102,24 +130,43 @@ def account_unlock(*, actor, user: User) -> None:
     log_event(action="auth.unlock", actor=actor, obj=user)
 
 
+def _wrap_secret(user: User, secret: str) -> str:
+    from mingjing.security.secretbox import totp_label, wrap
+
+    return wrap(secret, label=totp_label(user.pk))
+
+
+def totp_secret_of(user: User) -> str | None:
+    """The user's TOTP secret, unwrapped with the master key (None if none or unopenable)."""
+    from mingjing.security.secretbox import totp_label, unwrap
+
+    if not user.totp_secret:
+        return None
+    return unwrap(user.totp_secret, label=totp_label(user.pk))
+
+
 def totp_begin_enrolment(*, user: User) -> str:
-    """A fresh secret for the user to scan; it takes effect only once confirmed."""
-    user.totp_secret = pyotp.random_base32()
+    """A fresh secret for the user to scan; it takes effect only once confirmed.
+
+    Stored wrapped by the master key (DESIGN.md section 5); the plain secret is returned.
+    """
+    secret = pyotp.random_base32()
+    user.totp_secret = _wrap_secret(user, secret)
     user.totp_confirmed_at = None
     user.save(update_fields=["totp_secret", "totp_confirmed_at"])
-    return user.totp_secret
+    return secret
 
 
 def totp_provisioning_uri(user: User) -> str:
-    return pyotp.TOTP(user.totp_secret).provisioning_uri(
+    return pyotp.TOTP(totp_secret_of(user) or "").provisioning_uri(
         name=user.username, issuer_name=settings.MINGJING_TOTP_ISSUER
     )
 
 
-def _matching_step(secret: str, code: str) -> int | None:
+def _matching_step(secret: str | None, code: str) -> int | None:
     """The time step a code belongs to (now, or one step either side), or None."""
     code = "".join(code.split())
-    if not (code.isdigit() and len(code) == 6):
+    if not secret or not (code.isdigit() and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret)
     now = timezone.now()
@@ -130,22 +177,26 @@ def _matching_step(secret: str, code: str) -> int | None:
     return None
 
 
-def totp_verify(*, user: User, code: str) -> bool:
+def totp_verify(*, user: User, code: str, request=None) -> bool:
     """True for a valid, unused code; a code is never accepted twice (replay).
 
     Once the factor is enrolled, a wrong code counts as a failed login: without that, a
-    stolen password would allow guessing the six digits without limit.
+    stolen password would allow guessing the six digits without limit. The failure is
+    committed here, so this must never run inside the transaction it guards (which would
+    roll the failure back with it): the block is durable and refuses to be nested. Callers
+    check the code first, then open their own transaction.
     """
     if not user.totp_secret:
         return False
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = User.objects.select_for_update().get(pk=user.pk)
         if _is_locked(locked):
+            _audit("auth.totp_refused_locked", locked, request)
             return False
-        step = _matching_step(locked.totp_secret, code)
+        step = _matching_step(totp_secret_of(locked), code)
         if step is None or step <= locked.totp_last_step:
             if locked.totp_confirmed_at is not None:
-                _audit("auth.totp_failed", locked, None)
+                _audit("auth.totp_failed", locked, request)
                 _record_failure(locked)
             return False
         locked.totp_last_step = step
@@ -155,7 +206,7 @@ def totp_verify(*, user: User, code: str) -> bool:
             locked.totp_confirmed_at = timezone.now()
             fields.append("totp_confirmed_at")
         locked.save(update_fields=fields)
-        _audit("auth.totp", locked, None)
+        _audit("auth.totp", locked, request)
     user.refresh_from_db(fields=["totp_last_step", "totp_confirmed_at", "failed_login_count"])
     return True
 
@@ -185,7 +236,7 @@ def reauthenticate(*, user: User, password: str, code: str = "", request=None) -
             _audit("auth.reauth_failed", locked, request)
             _record_failure(locked)
             return _("密码不正确。")
-    if user.has_totp and not totp_verify(user=user, code=code):
+    if user.has_totp and not totp_verify(user=user, code=code, request=request):
         return _("动态口令不正确或已使用过，请输入验证器上新的 6 位数字。")
     _audit("auth.reauth", user, request)
     return None
@@ -197,8 +248,12 @@ def logout_recorded(*, user: User, request) -> None:
         _audit("auth.logout", user, request)
 
 
-def api_token_create(*, user: User, name: str, days: int | None = None) -> tuple[ApiToken, str]:
-    """A new personal token; returns it and the secret, which is never stored or shown again."""
+def api_token_create(
+    *, user: User, name: str, days: int | None = None, request=None
+) -> tuple[ApiToken, str]:
+    """A new personal token; returns it and the secret, which is never stored or shown again.
+
+    Audited like its revocation (the secret never reaches the audit chain)."""
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
@@ -207,6 +262,8 @@ def api_token_create(*, user: User, name: str, days: int | None = None) -> tuple
         digest=_digest(secret),
         expires_at=timezone.now() + timedelta(days=days or settings.MINGJING_API_TOKEN_DAYS),
     )
+    detail = {"token": token.pk, "prefix": token.prefix, "expires_at": token.expires_at.isoformat()}
+    _audit("auth.token_create", user, request, detail)
     return token, secret
 
 

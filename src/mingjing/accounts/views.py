@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from mingjing.accounts import services
+from mingjing.accounts import services, throttle
 from mingjing.accounts.forms import ApiTokenForm, LoginForm, ReauthForm, TotpForm
 from mingjing.accounts.middleware import SESSION_KEY
 from mingjing.accounts.reauth import mark_reauthenticated
@@ -42,6 +42,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
             login(request, result.user)
             return redirect(_next_url(request))
         form.add_error(None, result.error)
+        if result.throttled is not None:
+            context = {"form": form, "next": _next_url(request)}
+            response = render(request, "accounts/login.html", context, status=429)
+            response["Retry-After"] = str(result.throttled.step_seconds)
+            return response
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
 
 
@@ -54,6 +59,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@throttle.limit_code_posts
 @sensitive_post_parameters("password")
 def reauth(request: HttpRequest) -> HttpResponse:
     """Confirm identity before an export; then back to where the user was going."""
@@ -73,12 +79,14 @@ def reauth(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@throttle.limit_code_posts
 def totp_verify(request: HttpRequest) -> HttpResponse:
     if not request.user.has_totp:
         return redirect("accounts:totp_enrol")
     form = TotpForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        if services.totp_verify(user=request.user, code=form.cleaned_data["code"]):
+        code = form.cleaned_data["code"]
+        if services.totp_verify(user=request.user, code=code, request=request):
             request.session[SESSION_KEY] = True
             request.session.cycle_key()
             return redirect(_next_url(request))
@@ -92,13 +100,14 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@throttle.limit_code_posts
 def totp_enrol(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.has_totp and not request.session.get(SESSION_KEY):
         return redirect("accounts:totp_verify")
     form = TotpForm(_posted(request))
     if request.method == "POST" and user.totp_secret and not user.has_totp and form.is_valid():
-        if services.totp_verify(user=user, code=form.cleaned_data["code"]):
+        if services.totp_verify(user=user, code=form.cleaned_data["code"], request=request):
             request.session[SESSION_KEY] = True
             request.session.cycle_key()
             messages.success(request, _("动态口令已启用。以后登录时需要输入验证器上的 6 位数字。"))
@@ -106,21 +115,28 @@ def totp_enrol(request: HttpRequest) -> HttpResponse:
         form.add_error("code", _("动态口令不正确，请确认手机时间准确后重新输入。"))
     context = {"form": form, "enrolled": user.has_totp, "next": _next_url(request)}
     if not user.has_totp:
-        if not user.totp_secret or request.method == "GET":
+        if not services.totp_secret_of(user) or request.method == "GET":
             services.totp_begin_enrolment(user=user)
         qr = segno.make(services.totp_provisioning_uri(user), error="m")
-        context.update(secret=user.totp_secret, qr_svg=qr.svg_inline(scale=4, omitsize=True))
+        secret = services.totp_secret_of(user)
+        context.update(secret=secret, qr_svg=qr.svg_inline(scale=4, omitsize=True))
     return render(request, "accounts/totp_enrol.html", context)
+
+
+def _security_page(request: HttpRequest, new_token: str | None = None) -> HttpResponse:
+    context = {
+        "tokens": request.user.api_tokens.filter(revoked_at=None),
+        "token_form": ApiTokenForm(),
+        "new_token": new_token,
+    }
+    response = render(request, "accounts/security.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
 def security(request: HttpRequest) -> HttpResponse:
-    context = {
-        "tokens": request.user.api_tokens.filter(revoked_at=None),
-        "token_form": ApiTokenForm(),
-        "new_token": request.session.pop("mingjing_new_token", None),
-    }
-    return render(request, "accounts/security.html", context)
+    return _security_page(request)
 
 
 @login_required
@@ -151,9 +167,11 @@ def token_create(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请填写令牌用途（不超过 50 字）。"))
         return redirect("accounts:security")
-    _token, secret = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
-    request.session["mingjing_new_token"] = secret
-    return redirect("accounts:security")
+    _token, secret = services.api_token_create(
+        user=request.user, name=form.cleaned_data["name"], request=request
+    )
+    # Shown once, in this very response: the secret is never put in the session store.
+    return _security_page(request, new_token=secret)
 
 
 @login_required

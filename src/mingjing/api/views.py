@@ -29,14 +29,16 @@ def auth_token(request: HttpRequest) -> JsonResponse:
         return error(400, "请提供 username 和 password。")
     result = account_services.login_attempt(username=username, password=password, request=request)
     if result.user is None:
-        return error(401, result.error)
+        return error(429 if result.throttled else 401, result.error)
     user = result.user
     if policy.needs_second_factor(actor_for(user)) or user.has_totp:
         if not user.has_totp:
             return error(403, "您的角色须先在网页上启用动态口令，才能使用 API。")
-        if not account_services.totp_verify(user=user, code=str(body.get("otp", ""))):
+        code = str(body.get("otp", ""))
+        if not account_services.totp_verify(user=user, code=code, request=request):
             return error(401, "需要有效的动态口令（otp 字段）。", otp_required=True)
-    token, secret = account_services.api_token_create(user=user, name=str(body.get("name", "API")))
+    name = str(body.get("name", "API"))
+    token, secret = account_services.api_token_create(user=user, name=name, request=request)
     return ok({"token": secret, "expires_at": token.expires_at.isoformat()}, status=201)
 
 

@@ -27,8 +27,9 @@ from mingjing.cases.models import (
     Participant,
     ParticipantRole,
 )
+from mingjing.org.grants import role_grant_bootstrap
 from mingjing.org.models import Court, Department, Person, PersonStatus, RoleAssignment
-from mingjing.org.roles import Role
+from mingjing.org.roles import CONTENT_ROLES, Role
 from mingjing.records.declarations import declarations_sync
 
 DEMO_PASSWORD = "mingjing-demo"
@@ -766,14 +767,22 @@ def sync_roles(people: list[PlannedPerson], persons: dict, tally: Tally) -> None
     held = set(
         RoleAssignment.objects.filter(person__in=persons.values()).values_list("person_id", "role")
     )
-    new = []
+    new, content = [], []
     for planned in people:
         person = persons[(planned.court_code, planned.staff_no)]
         for role in planned.spec.all_roles():
-            if (person.pk, role) not in held:
+            if (person.pk, role) in held:
+                continue
+            if role in CONTENT_ROLES:
+                content.append((person, role))
+            else:
                 new.append(RoleAssignment(person=person, court_id=person.court_id, role=role))
     RoleAssignment.objects.bulk_create(new)
-    tally.created["角色"] += len(new)
+    # Roles that open contents go through the operator's audited server-side path: the demo
+    # is built on the server, with nobody yet to confirm them (docs/roles.md).
+    for person, role in content:
+        role_grant_bootstrap(person=person, role=role, reason="演示数据", operator="mingjing demo")
+    tally.created["角色"] += len(new) + len(content)
 
 
 def sync_oversight(

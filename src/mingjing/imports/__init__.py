@@ -54,6 +54,11 @@ class ImportCommand(BaseCommand):
         )
         prefix = "试运行完成（未写入）" if dry_run else "导入完成"
         self.stdout.write(self.style.SUCCESS(f"{prefix}：{counts}。"))
+        if result.pending_grants:
+            self.stdout.write(
+                f"另有 {result.pending_grants} 项可查看填报内容的角色已提出授予申请，"
+                "须由院长或党组书记在“角色授予确认”页面以动态口令确认后生效。"
+            )
 
     @staticmethod
     def _aborted_message(result: ImportResult) -> str:

@@ -24,8 +24,17 @@ from mingjing.imports.tabular import (
     run_import,
     split_list,
 )
-from mingjing.org.models import Court, Department, Person, PersonStatus, RoleAssignment
-from mingjing.org.roles import Role
+from mingjing.org.grants import role_grant_request
+from mingjing.org.models import (
+    Court,
+    Department,
+    GrantStatus,
+    Person,
+    PersonStatus,
+    RoleAssignment,
+    RoleGrant,
+)
+from mingjing.org.roles import CONTENT_ROLES, Role
 from mingjing.security import audit
 from mingjing.security.actor import Actor
 
@@ -47,6 +56,9 @@ PEOPLE_COLUMNS = (
 NO_DEPARTMENT = frozenset({"院领导", "院领导班子", "班子成员", "院领导（班子成员）", "无"})
 # System administration is granted by hand, never by a file someone else exported.
 NOT_IMPORTABLE_ROLES = frozenset({Role.SYSADMIN})
+SEPARATION_MESSAGE = (
+    "该人员是系统管理员，不能同时授予院管理员、院长或部门负责人等可查看填报内容的角色（三员分立）。"
+)
 _MISSING = object()
 
 
@@ -157,6 +169,11 @@ class _PeopleValidator:
     def __init__(self, court: Court) -> None:
         self.departments = Departments(court)
         self.seen: dict[str, int] = {}
+        self.sysadmins = set(
+            RoleAssignment.objects.filter(court=court, role=Role.SYSADMIN).values_list(
+                "person__staff_no", flat=True
+            )
+        )
         self.parsers: dict[str, tuple[str, Callable]] = {
             "name": ("name", partial(_text, column="姓名", limit=50)),
             "department": ("department_id", self._department),
@@ -175,6 +192,8 @@ class _PeopleValidator:
         roles = (
             problems.check(partial(_roles, row.cells["roles"])) if "roles" in row.cells else None
         )
+        if roles and roles & CONTENT_ROLES and staff_no in self.sysadmins:
+            problems.add(SEPARATION_MESSAGE)
         oversees = None
         if "oversees" in row.cells:
             oversees = problems.check(partial(self._oversees, row.cells["oversees"]))
@@ -276,6 +295,7 @@ def _write_people(
         Person.objects.bulk_update(list(changed), fields, batch_size=BATCH)
     people = existing | {person.staff_no: person for person in new}
     touched = _grant_roles(court, rows, people) | _set_oversees(rows, people)
+    result.pending_grants = _request_content_roles(court, rows, people, actor)
     new_ids = {person.pk for person in new}
     for row in rows:
         person = people[row.staff_no]
@@ -317,11 +337,38 @@ def _grant_roles(court: Court, rows: list[PersonRow], people: dict[str, Person])
     grants = [
         RoleAssignment(person=people[row.staff_no], court=court, role=role)
         for row in rows
-        for role in sorted(row.roles or ())
+        for role in sorted((row.roles or frozenset()) - CONTENT_ROLES)
         if (people[row.staff_no].pk, role) not in held
     ]
     RoleAssignment.objects.bulk_create(grants, batch_size=BATCH)
     return {grant.person_id for grant in grants}
+
+
+def _request_content_roles(
+    court: Court, rows: list[PersonRow], people: dict[str, Person], actor: Actor | None
+) -> int:
+    """Roles that open contents are only asked for: each becomes a pending grant that an
+    approver confirms with a code (org.grants); held or already asked ones are skipped."""
+    held = set(
+        RoleAssignment.objects.filter(court=court, role__in=CONTENT_ROLES).values_list(
+            "person_id", "role"
+        )
+    )
+    pending = set(
+        RoleGrant.objects.filter(court=court, status=GrantStatus.PENDING).values_list(
+            "person_id", "role"
+        )
+    )
+    count = 0
+    for row in rows:
+        person = people[row.staff_no]
+        for role in sorted((row.roles or frozenset()) & CONTENT_ROLES):
+            if (person.pk, role) in held | pending:
+                continue
+            reason = f"人员导入第 {row.line} 行"
+            role_grant_request(actor=actor, person=person, role=role, reason=reason)
+            count += 1
+    return count
 
 
 def _set_oversees(rows: list[PersonRow], people: dict[str, Person]) -> set[int]:

@@ -68,6 +68,8 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
+    # Roles that open contents, asked for and waiting for an approver's confirmation.
+    pending_grants: int = 0
     errors: list[RowError] = field(default_factory=list)
     unused_columns: list[str] = field(default_factory=list)
     aborted: bool = False

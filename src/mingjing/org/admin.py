@@ -1,6 +1,17 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.forms.models import BaseInlineFormSet
 
-from mingjing.org.models import Court, Department, Person, RoleAssignment
+from mingjing.org import grants
+from mingjing.org.models import (
+    Court,
+    Department,
+    Person,
+    RoleAssignment,
+    RoleGrant,
+    role_conflict,
+)
+from mingjing.org.roles import CONTENT_ROLES, Role
 from mingjing.security.admin_access import SysadminInline, SysadminModelAdmin
 
 
@@ -21,9 +32,50 @@ class DepartmentAdmin(SysadminModelAdmin):
     search_fields = ["code", "name"]
 
 
+CONTENT_ROLE_MESSAGE = (
+    "院管理员、院长、部门负责人等可查看填报内容的角色不能在此直接添加："
+    "请在“角色授予申请”中提出，由院长或党组书记以动态口令确认。"
+)
+
+
+class RoleFormSet(BaseInlineFormSet):
+    """Separation of duties in the admin: no content role, no role for oneself, never the
+    sysadmin role beside a content role. The services check again when saving."""
+
+    request = None
+
+    def clean(self) -> None:
+        super().clean()
+        for form in self.forms:
+            if not form.has_changed() or self._should_delete_form(form) or not form.is_valid():
+                continue
+            role = form.cleaned_data.get("role")
+            problem = self._problem(role, form.instance)
+            if problem:
+                form.add_error("role", problem)
+
+    def _problem(self, role: str | None, instance: RoleAssignment) -> str | None:
+        actor = getattr(self.request, "actor", None)
+        if instance.pk is not None:
+            return "已授予的角色不能修改：请删除后重新授予。"
+        if role in CONTENT_ROLES:
+            return CONTENT_ROLE_MESSAGE
+        if actor is not None and actor.person is not None and actor.person.pk == self.instance.pk:
+            return "不能给自己授予角色，须由他人办理。"
+        return role_conflict(self.instance, role) if role else None
+
+
 class RoleInline(SysadminInline, admin.TabularInline):
     model = RoleAssignment
+    formset = RoleFormSet
     extra = 0
+    fields = ["role", "court", "granted_at", "grant"]
+    readonly_fields = ["granted_at", "grant"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.request = request
+        return formset
 
 
 @admin.register(Person)
@@ -34,3 +86,68 @@ class PersonAdmin(SysadminModelAdmin):
     filter_horizontal = ["oversees"]
     raw_id_fields = ["user"]
     inlines = [RoleInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not RoleAssignment:
+            return super().save_formset(request, form, formset, change)
+        # Through the services, so that each role given or taken is checked and audited.
+        instances = formset.save(commit=False)
+        for assignment in formset.deleted_objects:
+            grants.role_revoke(actor=request.actor, assignment=assignment, request=request)
+        for assignment in instances:
+            if assignment.pk is None:
+                grants.role_assign(
+                    actor=request.actor, person=form.instance, role=assignment.role, request=request
+                )
+
+
+class RoleGrantForm(forms.ModelForm):
+    role = forms.ChoiceField(
+        label="角色", choices=[(r.value, r.label) for r in Role if r in CONTENT_ROLES]
+    )
+
+    request = None
+
+    class Meta:
+        model = RoleGrant
+        fields = ["person", "role", "reason"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        person, role = data.get("person"), data.get("role")
+        if person is not None and role:
+            grants.check_grant_request(self.request.actor, person, role)
+        return data
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(SysadminModelAdmin):
+    """The sysadmin's side of a content-role grant: he asks, an approver confirms elsewhere."""
+
+    form = RoleGrantForm
+    list_display = ["id", "person", "role", "status", "requested_by", "requested_at", "decided_by"]
+    list_filter = ["status", "role", "court"]
+    raw_id_fields = ["person"]
+    readonly_fields = ["status", "requested_by", "requested_at", "decided_by", "decided_at"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.request = request
+        return form
+
+    def save_model(self, request, obj, form, change):
+        saved = grants.role_grant_request(
+            actor=request.actor,
+            person=form.cleaned_data["person"],
+            role=form.cleaned_data["role"],
+            reason=form.cleaned_data.get("reason", ""),
+            request=request,
+        )
+        obj.pk = saved.pk
+        messages.info(request, "申请已提交，须由院长或党组书记以动态口令确认后生效。")

@@ -1,9 +1,11 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from mingjing.org.roles import Role
+from mingjing.org.roles import CONTENT_ROLES, Role
 
 
 class Court(models.Model):
@@ -122,6 +124,15 @@ class RoleAssignment(models.Model):
     )
     role = models.CharField("角色", max_length=20, choices=Role.choices)
     granted_at = models.DateTimeField("授予时间", auto_now_add=True)
+    # For a role that opens contents: the confirmed grant behind it (used once).
+    grant = models.OneToOneField(
+        "RoleGrant",
+        verbose_name="授予确认",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assignment",
+    )
 
     class Meta:
         verbose_name = "角色"
@@ -132,3 +143,111 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person.name} · {self.get_role_display()} · {self.court.short_name}"
+
+    def save(self, *args, **kwargs) -> None:
+        # The last line of defence, whoever saves (admin, shell, a future page): a role that
+        # opens contents needs its own confirmed grant, and never joins the sysadmin role.
+        problem = assignment_problem(self.person, self.court_id, self.role, self.grant, self.pk)
+        if problem:
+            raise ValidationError(problem)
+        super().save(*args, **kwargs)
+
+
+def role_conflict(person: Person, role: str, exclude_pk: int | None = None) -> str | None:
+    """Why `role` may not sit on `person` beside his other roles (三员分立), else None."""
+    held = set(
+        RoleAssignment.objects.filter(person=person)
+        .exclude(pk=exclude_pk)
+        .values_list("role", flat=True)
+    )
+    if role == Role.SYSADMIN and held & CONTENT_ROLES:
+        return _("该人员持有可查看填报内容的角色，不能同时担任系统管理员（三员分立）。")
+    if role in CONTENT_ROLES and Role.SYSADMIN in held:
+        return _(
+            "系统管理员不能同时持有院管理员、院长或部门负责人等可查看填报内容的角色（三员分立）。"
+        )
+    return None
+
+
+def assignment_problem(person, court_id, role, grant, pk=None) -> str | None:
+    """Why this role assignment may not be saved, else None."""
+    conflict = role_conflict(person, role, exclude_pk=pk)
+    if conflict or role not in CONTENT_ROLES:
+        return conflict
+    confirmed = grant is not None and grant.status in GRANTING_STATUSES
+    same = confirmed and (grant.person_id, grant.court_id, grant.role) == (
+        person.pk,
+        court_id,
+        role,
+    )
+    if not same:
+        return _("院管理员、院长、部门负责人等角色须经另一位院领导以动态口令确认后方可授予。")
+    return None
+
+
+class GrantStatus(models.TextChoices):
+    PENDING = "pending", gettext_noop("待确认")
+    CONFIRMED = "confirmed", gettext_noop("已确认")
+    REFUSED = "refused", gettext_noop("已拒绝")
+    BOOTSTRAPPED = "bootstrapped", gettext_noop("服务器端授予")
+    REVOKED = "revoked", gettext_noop("已撤销")
+
+
+# The outcomes that let a role be assigned.
+GRANTING_STATUSES = frozenset({GrantStatus.CONFIRMED, GrantStatus.BOOTSTRAPPED})
+
+
+class RoleGrant(models.Model):
+    """A request to give a person a role that opens contents, and its outcome.
+
+    The sysadmin requests; an approver of the court (never the person receiving the role,
+    never the requester) confirms with a fresh TOTP code. The operator on the server may
+    grant the first approver of a new court (`mingjing grant_role`), recorded as
+    `bootstrapped`. Every step lands in the audit chain.
+    """
+
+    court = models.ForeignKey(
+        Court, verbose_name="法院", on_delete=models.PROTECT, related_name="role_grants"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name="授予对象", on_delete=models.CASCADE, related_name="role_grants"
+    )
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    status = models.CharField(
+        "状态", max_length=20, choices=GrantStatus.choices, default=GrantStatus.PENDING
+    )
+    reason = models.CharField("事由", max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        Person,
+        verbose_name="申请人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        Person,
+        verbose_name="确认人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("确认时间", null=True, blank=True)
+    decision_note = models.CharField("确认意见", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "角色授予申请"
+        verbose_name_plural = "角色授予申请"
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "court", "role"],
+                condition=models.Q(status="pending"),
+                name="one_pending_grant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.name} · {self.get_role_display()} · {self.get_status_display()}"

@@ -21,3 +21,7 @@ class Role(models.TextChoices):
 
 # Roles whose accounts must use a TOTP second factor (DESIGN.md section 5).
 SECOND_FACTOR_ROLES = frozenset({Role.CUSTODIAN, Role.APPROVER, Role.SYSADMIN})
+
+# Roles that open record contents (DESIGN.md section 3, separation of duties): granted only
+# with a second person's confirmation (`org.grants`), never on the sysadmin's person.
+CONTENT_ROLES = frozenset({Role.CUSTODIAN, Role.APPROVER, Role.DEPT_HEAD})

@@ -80,12 +80,13 @@ def _lock_pending(actor: Actor, disclosure: DisclosureRequest) -> DisclosureRequ
     return locked
 
 
-def _reauthenticate(actor: Actor, otp: str) -> None:
-    if not totp_verify(user=actor.user, code=otp or ""):
+def _reauthenticate(actor: Actor, otp: str, request=None) -> None:
+    # Never inside the decision's transaction: a wrong code must stay counted and audited
+    # when the decision rolls back (totp_verify commits on its own and refuses nesting).
+    if not totp_verify(user=actor.user, code=otp or "", request=request):
         raise ValidationError({"otp": _("动态口令不正确或已使用过，请重新输入。")})
 
 
-@transaction.atomic
 def disclosure_decide(
     *,
     actor: Actor,
@@ -95,9 +96,20 @@ def disclosure_decide(
     note: str = "",
     request=None,
 ) -> DisclosureRequest:
-    """The approver approves or refuses, re-authenticating with a fresh TOTP code."""
+    """The approver approves or refuses, re-authenticating with a fresh TOTP code.
+
+    The request is checked first (no code is spent on a refusal), then the code outside any
+    transaction (its failure is recorded for good), then the decision, rechecked under lock.
+    """
+    with transaction.atomic():
+        _lock_pending(actor, disclosure)
+    _reauthenticate(actor, otp, request)
+    with transaction.atomic():
+        return _decide(actor, disclosure, approve, note, request)
+
+
+def _decide(actor: Actor, disclosure, approve: bool, note: str, request) -> DisclosureRequest:
     locked = _lock_pending(actor, disclosure)
-    _reauthenticate(actor, otp)
     now = timezone.now()
     locked.status = DisclosureStatus.APPROVED if approve else DisclosureStatus.REFUSED
     locked.decided_by = actor.person

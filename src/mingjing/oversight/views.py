@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from mingjing.accounts.throttle import limit_code_posts
 from mingjing.oversight import selectors, services
 from mingjing.oversight.forms import DecisionForm, DisclosureRequestForm
 from mingjing.security import policy
@@ -56,6 +57,7 @@ def disclosure_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@limit_code_posts
 def disclosure_detail(request: HttpRequest, disclosure_id: int) -> HttpResponse:
     actor = request.actor
     disclosure = selectors.disclosure_for(actor, disclosure_id)

@@ -73,11 +73,13 @@ def _form_response(request: HttpRequest, case_id: int, fmt: str) -> HttpResponse
 
 
 @login_required
+@reauth_required
 def form_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     return _form_response(request, case_id, "pdf")
 
 
 @login_required
+@reauth_required
 def form_docx(request: HttpRequest, case_id: int) -> HttpResponse:
     return _form_response(request, case_id, "docx")
 

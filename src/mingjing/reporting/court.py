@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from mingjing.accounts.services import totp_verify
 from mingjing.notify.models import Notification
 from mingjing.org.models import Court, Department, Person, PersonStatus
 from mingjing.org.roles import Role
@@ -413,10 +414,19 @@ def court_report_assemble(*, actor: Actor, month: date, request=None) -> CourtRe
     return report
 
 
-def court_report_review(*, actor: Actor, report: CourtReport, note: str, request=None):
-    """The president's review of an assembled court report, with his note."""
+def court_report_review(*, actor: Actor, report: CourtReport, note: str, otp: str, request=None):
+    """The president's review of an assembled court report, with his note and a fresh TOTP
+    code (DESIGN.md section 5: re-authentication before approving).
+
+    The code is checked before the transaction, so that a wrong one stays counted and
+    audited (`totp_verify` commits on its own); the state is checked again under lock.
+    """
     if not policy.may_review_court_report(actor, report):
         raise PermissionDenied
+    if report.status == CourtStatus.REVIEWED:
+        raise ValidationError(_("该月报告已经审查。"))
+    if not totp_verify(user=actor.user, code=otp or "", request=request):
+        raise ValidationError(_("动态口令不正确或已使用过，请输入验证器上新的 6 位数字。"))
     with transaction.atomic():
         report = CourtReport.objects.select_for_update().get(pk=report.pk)
         if report.status == CourtStatus.REVIEWED:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mingjing.accounts.reauth import reauth_required
+from mingjing.accounts.throttle import limit_code_posts
 from mingjing.reporting import calendar, compliance, court
 from mingjing.security import policy
 
@@ -90,11 +91,15 @@ def assemble(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@limit_code_posts
 def review(request: HttpRequest, report_id: int) -> HttpResponse:
     report = court.court_report_for(request.actor, report_id)
     note = request.POST.get("note", "")[:2000]
+    otp = request.POST.get("otp", "")[:16]
     try:
-        court.court_report_review(actor=request.actor, report=report, note=note, request=request)
+        court.court_report_review(
+            actor=request.actor, report=report, note=note, otp=otp, request=request
+        )
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:

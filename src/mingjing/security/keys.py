@@ -250,10 +250,12 @@ def rewrap_all() -> dict[str, int]:
     nothing: one transaction; each re-wrapped key is checked to open before it is saved.
     """
     from mingjing.security import audit
+    from mingjing.security.secretbox import rewrap_totp_secrets
 
     master = current_master()
     with transaction.atomic():
         counts = {"court_keys": _rewrap_court_keys(master), "signing_keys": _rewrap_signing(master)}
+        counts["totp_secrets"] = rewrap_totp_secrets(master)
         detail = {"master_key_id": master.key_id, **counts}
         audit.log_event(actor=None, action="keys.rewrap", detail=detail)
     clear_key_cache()

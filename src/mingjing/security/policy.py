@@ -452,3 +452,32 @@ def _filed_by_a_head(report) -> bool:
 def may_submit_department_report(actor: Actor, department) -> bool:
     """Only the department's head sends its monthly report to the inspection office."""
     return same_court(actor, department) and heads_department(actor, department.id)
+
+# Roles (separation of duties, issue 8 point 2) ----------------------------------------------
+
+
+def may_list_role_grants(actor: Actor) -> bool:
+    """Approvers see the content-role grants waiting for a second person's confirmation."""
+    return actor.has(Role.APPROVER) and actor.court is not None
+
+
+def may_confirm_role_grant(actor: Actor, grant) -> bool:
+    """An approver of the grant's court confirms it: never a grant to himself, nor one he
+    asked for (nobody grants himself contents)."""
+    if not may_list_role_grants(actor) or actor.person is None:
+        return False
+    if grant.court_id != actor.court.id:
+        return False
+    return actor.person.id not in (grant.person_id, grant.requested_by_id)
+
+
+def may_revoke_role(actor: Actor, assignment) -> bool:
+    """The sysadmin takes away any role in his court; an approver, content roles of others."""
+    from mingjing.org.roles import CONTENT_ROLES
+
+    if actor.court is None or assignment.court_id != actor.court.id:
+        return False
+    if may_administer(actor):
+        return True
+    own = actor.person is not None and assignment.person_id == actor.person.id
+    return actor.has(Role.APPROVER) and assignment.role in CONTENT_ROLES and not own

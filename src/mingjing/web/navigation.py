@@ -39,6 +39,8 @@ def _entries(actor: Actor) -> list[tuple[str, str]]:
         entries.append((gettext_noop("甄别处置"), "oversight:screening_queue"))
     if policy.may_list_disclosures(actor):
         entries.append((gettext_noop("查阅审批"), "oversight:disclosure_list"))
+    if policy.may_list_role_grants(actor):
+        entries.append((gettext_noop("角色授予确认"), "org:grant_list"))
     if policy.may_administer(actor):
         entries.append((gettext_noop("系统管理"), "admin:index"))
     entries.append((gettext_noop("账号安全"), "accounts:security"))

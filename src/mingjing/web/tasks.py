@@ -167,17 +167,30 @@ def _late_task(actor: Actor) -> list[Task]:
     return [Task(gettext("逾期接触报告"), detail, reverse("records:late"))]
 
 
+def _grant_tasks(actor: Actor) -> list[Task]:
+    """Content roles wait for a second person: the approver's confirmation with a code."""
+    from mingjing.org.grants import pending_grants_for
+
+    count = pending_grants_for(actor).count()
+    if not count:
+        return []
+    detail = ngettext("%(count)d 项角色授予待您确认。", "%(count)d 项角色授予待您确认。", count) % {
+        "count": count
+    }
+    return [Task(gettext("角色授予确认"), detail, reverse("org:grant_list"), urgent=True)]
+
+
 def _approver_tasks(actor: Actor) -> list[Task]:
     from mingjing.oversight.selectors import pending_for_approver
 
     count = pending_for_approver(actor).count()
     if not count:
-        return []
+        return _grant_tasks(actor)
     detail = ngettext("%(count)d 件查阅申请待您审批。", "%(count)d 件查阅申请待您审批。", count) % {
         "count": count
     }
     url = reverse("oversight:disclosure_list")
-    return [Task(gettext("查阅审批"), detail, url, urgent=True)]
+    return [Task(gettext("查阅审批"), detail, url, urgent=True), *_grant_tasks(actor)]
 
 
 _EMPTY = {

@@ -124,7 +124,7 @@ class Command(BaseCommand):
         master_id = load_master_keys()[0].key_id
         self.stdout.write(
             f"已用主密钥 {master_id} 重新封装: 法院密钥 {counts['court_keys']} 个，"
-            f"签名密钥 {counts['signing_keys']} 个。"
+            f"签名密钥 {counts['signing_keys']} 个，动态口令密钥 {counts['totp_secrets']} 个。"
         )
         self.stdout.write(
             "确认 `mingjing keys status` 中不再出现旧主密钥后，方可从文件中删除旧行。"

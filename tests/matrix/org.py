@@ -1,0 +1,21 @@
+"""Role grants (issue 8, point 2): only approvers see and confirm them."""
+
+from django.urls import reverse
+
+from mingjing.org.grants import role_grant_request
+from mingjing.org.roles import Role
+from mingjing.security.actor import actor_for
+from tests.matrix.helpers import only
+
+
+def _grant(world) -> str:
+    grant = role_grant_request(
+        actor=actor_for(world.sysadmin), person=world.people["staff2"], role=Role.DEPT_HEAD
+    )
+    return reverse("org:grant_detail", args=[grant.id])
+
+
+WEB = {
+    "org:grant_list": (lambda c: reverse("org:grant_list"), only({"approver"}), 302),
+    "org:grant_detail": (_grant, only({"approver"}), 302),
+}
