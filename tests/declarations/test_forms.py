@@ -50,9 +50,7 @@ def test_the_docx_names_the_case_and_its_court(cast, login, declared):
     assert 'w:eastAsia="宋体"' in text
 
 
-def test_the_department_head_prints_the_contents_and_each_is_a_logged_read(
-    cast, login, declared
-):
+def test_the_department_head_prints_the_contents_and_each_is_a_logged_read(cast, login, declared):
     text = docx_text(download(login, cast.head, cast.case, "docx").content)
     assert SECRET_CONTENT in text
     reads = AuditEvent.objects.filter(action="record.read", object_id=str(declared.id))

@@ -99,8 +99,12 @@ def close(case: Case) -> None:
 
 def criminal_case(cast) -> Case:
     case = Case.objects.create(
-        court=cast.courts["a"], number="（2026）豫9001刑初9号", year=2026, kind="刑初",
-        department=cast.departments["criminal"], closed_on=date(2026, 5, 2),
+        court=cast.courts["a"],
+        number="（2026）豫9001刑初9号",
+        year=2026,
+        kind="刑初",
+        department=cast.departments["criminal"],
+        closed_on=date(2026, 5, 2),
     )
     Assignment.objects.create(case=case, person=cast.people["staff2"], role="judge")
     return case

@@ -61,14 +61,16 @@ def test_sync_fills_in_only_the_missing_rows_of_the_court(cast):
 
 
 def test_a_handler_declares_none(cast):
-    declaration = declaration_declare(
-        actor=actor(cast.staff), case=cast.case, none_to_report=True
-    )
+    declaration = declaration_declare(actor=actor(cast.staff), case=cast.case, none_to_report=True)
     assert declaration.status == DeclarationStatus.DECLARED
     assert declaration.none_to_report and declaration.declared_at
     event = events("declaration.declare").get()
-    assert event.detail == {"case": cast.case.id, "none_to_report": True, "records": 0,
-                            "again": False}
+    assert event.detail == {
+        "case": cast.case.id,
+        "none_to_report": True,
+        "records": 0,
+        "again": False,
+    }
 
 
 def test_declaring_records_without_any_is_refused_and_changes_nothing(cast):
@@ -85,9 +87,7 @@ def test_a_draft_about_the_case_is_not_enough(cast):
 
 
 def test_a_handler_declares_his_records(cast, own_record):
-    declaration = declaration_declare(
-        actor=actor(cast.staff), case=cast.case, none_to_report=False
-    )
+    declaration = declaration_declare(actor=actor(cast.staff), case=cast.case, none_to_report=False)
     assert declaration.status == DeclarationStatus.DECLARED
     assert not declaration.none_to_report
     detail = str(events("declaration.declare").get().detail)

@@ -64,9 +64,10 @@ WEB = {
         only({"staff"}, no=404),
         302,
     ),
+    # The approver's queue holds the records naming a custodian (issue 8.7).
     "oversight:screening_queue": (
         lambda c: reverse("oversight:screening_queue"),
-        only({"custodian"}),
+        only({"custodian", "approver"}),
         302,
     ),
     "oversight:screening_detail": (

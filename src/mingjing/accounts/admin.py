@@ -33,6 +33,12 @@ def _admin_login(request, extra_context=None):
     raise PermissionDenied(_("您的角色无权进入系统管理。"))
 
 
+# Why the sysadmin cannot set the password or reset the second factor of such an account.
+TAKEOVER_MESSAGE = _(
+    "该账号持有可查看填报内容的角色（院管理员、院长、部门负责人），系统管理员不能为其设置密码、"
+    "重置动态口令或更换关联账号；须由本人办理，或先撤销该角色。"
+)
+
 admin.site.has_permission = _admin_may_enter
 admin.site.login = _admin_login
 admin.site.site_header = "明镜 系统管理"
@@ -55,6 +61,12 @@ class UserAdmin(SysadminModelAdmin, BaseUserAdmin):
     )
     actions = ["unlock", "reset_totp"]
 
+    def user_change_password(self, request, id, form_url=""):
+        user = self.get_object(request, id)
+        if user is not None and not policy.may_take_over_account(request.actor, user):
+            raise PermissionDenied(TAKEOVER_MESSAGE)
+        return super().user_change_password(request, id, form_url)
+
     @admin.action(description="解除锁定")
     def unlock(self, request, queryset):
         for user in queryset:
@@ -63,6 +75,9 @@ class UserAdmin(SysadminModelAdmin, BaseUserAdmin):
 
     @admin.action(description="重置动态口令（须重新绑定）")
     def reset_totp(self, request, queryset):
-        for user in queryset:
+        allowed = [u for u in queryset if policy.may_take_over_account(request.actor, u)]
+        for user in allowed:
             services.totp_reset(actor=request.actor, user=user)
-        messages.success(request, f"已重置 {queryset.count()} 个账号的动态口令。")
+        messages.success(request, f"已重置 {len(allowed)} 个账号的动态口令。")
+        if len(allowed) < queryset.count():
+            messages.error(request, TAKEOVER_MESSAGE)

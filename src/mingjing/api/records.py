@@ -189,7 +189,15 @@ def record_detail(actor: Actor, record: Record, request: HttpRequest) -> dict:
         out["contents"] = {**dossier["contents"], "late_reason": record.late_reason}
         out["attachments"] = [_attachment_out(a) for a in dossier["attachments"]]
         out["amendments"] = [_amendment_out(a) for a in dossier["amendments"]]
+        if out["mine"]:
+            colleagues = selectors.subject_colleagues(actor, dossier["contents"])
+            out["subject_colleagues"] = [_colleague_out(person) for person in colleagues]
     return out
+
+
+def _colleague_out(person) -> dict:
+    department = person.department.name if person.department_id else None
+    return {"id": person.id, "name": person.name, "department": department}
 
 
 # --- Endpoints ----------------------------------------------------------------------------

@@ -94,6 +94,21 @@ _DETAIL = {
                 "contents": _CONTENTS,
                 "attachments": {"type": "array", "items": _ref("RecordAttachment")},
                 "amendments": {"type": "array", "items": _ref("RecordAmendment")},
+                "subject_colleagues": {
+                    "type": "array",
+                    "description": (
+                        "仅记录人可见：过问人姓名为手填、且与本院人员同名时列出这些人员；"
+                        "他们都不能查看此记录。如过问人就是其中一人，请改为选择 subject_person_id。"
+                    ),
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "id": {"type": "integer"},
+                            "name": _STR,
+                            "department": {"type": ["string", "null"]},
+                        },
+                    },
+                },
             },
         },
     ]

@@ -12,6 +12,7 @@ from mingjing.org.models import (
     role_conflict,
 )
 from mingjing.org.roles import CONTENT_ROLES, Role
+from mingjing.security import policy
 from mingjing.security.admin_access import SysadminInline, SysadminModelAdmin
 
 
@@ -86,6 +87,14 @@ class PersonAdmin(SysadminModelAdmin):
     filter_horizontal = ["oversees"]
     raw_id_fields = ["user"]
     inlines = [RoleInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Relinking the account of a person who opens contents would hand those contents to
+        # whoever owns the new account (the sysadmin's own, say).
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and policy.holds_content_role(person=obj):
+            readonly.append("user")
+        return readonly
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not RoleAssignment:

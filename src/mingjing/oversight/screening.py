@@ -1,7 +1,8 @@
 """Writes for screening and disposition (甄别处置, DESIGN.md sections 2 and 4).
 
-submitted → screened (the custodian's classification) → disposed (what followed). Only the
-custodian of the record's court, never on a record naming him. His notes are sealed (purpose
+submitted → screened (the custodian's classification) → disposed (what followed). The
+custodian of the record's court, never on a record naming him; records naming a custodian
+are screened by the approver (policy.may_screen_record). His notes are sealed (purpose
 "screening-note"); the classification and disposition stay plain, as statistics need them.
 """
 
@@ -22,10 +23,10 @@ MAX_NOTE = 2000
 def _locked(actor: Actor, record: Record, expected: str) -> Record:
     """The record, locked, once the actor may screen it and it is in the `expected` status."""
     locked = Record.objects.select_for_update().get(pk=record.pk)
-    if not policy.may_screen(actor) or not policy.same_court(actor, locked):
-        raise PermissionDenied(_("只有本院院管理员可以甄别处置记录。"))
-    if policy.is_named_subject(actor, locked):
-        raise PermissionDenied(_("您是该记录的被记录人，须回避，不能甄别处置。"))
+    if locked.status == RecordStatus.DRAFT and policy.may_screen(actor):
+        raise ValidationError(_wrong_status(locked.status))
+    if not policy.may_screen_record(actor, locked):
+        raise PermissionDenied(_("您不能甄别处置该记录。"))
     if locked.status != expected:
         raise ValidationError(_wrong_status(locked.status))
     return locked
@@ -76,12 +77,12 @@ def screening_classify(
         screened_by=actor.person,
         screened_at=timezone.now(),
     )
-    _set_status(locked, RecordStatus.SCREENED)
     # Sealed once the row has its pk: the note is bound to this screening (sealing.py).
     bind = binding(screening, "sealed_note")
     notes = {"classification": note}
     screening.sealed_note = seal_json(locked.court, notes, purpose=NOTE_PURPOSE, bind=bind)
     Screening.objects.filter(pk=screening.pk).update(sealed_note=screening.sealed_note)
+    _set_status(locked, RecordStatus.SCREENED)
     detail = {"record": locked.pk, "classification": classification}
     audit.log_event(
         action="screening.classify", actor=actor, obj=screening, detail=detail, request=request

@@ -27,6 +27,7 @@ def screening_queue(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("只有院管理员可以甄别处置记录。"))
     queue = list(selectors.screening_queue(request.actor))
     context = {
+        "in_place_of_custodian": policy.screens_in_place_of_custodian(request.actor),
         "to_classify": [r for r in queue if r.status == RecordStatus.SUBMITTED],
         "to_dispose": [r for r in queue if r.status == RecordStatus.SCREENED],
     }

@@ -42,6 +42,7 @@ def disclosures_for(actor: Actor) -> QuerySet[DisclosureRequest]:
     qs = DisclosureRequest.objects.filter(court=actor.court).select_related(
         "requester", "decided_by"
     )
+    qs = policy.without_records_naming(actor, qs)
     if actor.has(*policy.CONTENT_ROLES_COURTWIDE):
         return qs
     if actor.person is None:
@@ -69,14 +70,13 @@ def disclosure_for(actor: Actor, disclosure_id: int) -> DisclosureRequest:
 def screening_queue(actor: Actor) -> QuerySet[Record]:
     """Submitted records awaiting classification, and screened ones awaiting disposition.
 
-    The custodian's own court only, never records naming him (those go up to the approver).
+    The custodian's own court only, never records naming him: those go up to the approver,
+    whose queue holds exactly the records naming a custodian (policy.screenable).
     """
     if not policy.may_screen(actor):
         return Record.objects.none()
     pending = [RecordStatus.SUBMITTED, RecordStatus.SCREENED]
-    records = policy.without_named_subject(
-        actor, Record.objects.filter(court=actor.court, status__in=pending)
-    )
+    records = policy.screenable(actor, Record.objects.filter(court=actor.court, status__in=pending))
     return records.select_related("recorder", "department").order_by("submitted_at", "id")
 
 

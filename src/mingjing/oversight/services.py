@@ -22,9 +22,9 @@ def _records_in_scope(actor: Actor, record_ids: list[int]) -> list[Record]:
     ids = sorted(set(record_ids))
     if not ids:
         raise ValidationError({"records": _("请至少指定一条记录。")})
-    found = list(
-        Record.objects.filter(court=actor.court, pk__in=ids).exclude(status=RecordStatus.DRAFT)
-    )
+    # A record naming the requester answers exactly as a missing one (nothing to learn).
+    in_court = Record.objects.filter(court=actor.court, pk__in=ids)
+    found = list(policy.without_named_subject(actor, in_court).exclude(status=RecordStatus.DRAFT))
     missing = sorted(set(ids) - {r.pk for r in found})
     if missing:
         numbers = pgettext("list separator", "、").join(str(i) for i in missing)

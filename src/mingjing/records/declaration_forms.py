@@ -184,9 +184,7 @@ def render_pdf(form: DeclarationForm) -> bytes:
 
     buffer = io.BytesIO()
     margins = {key: 19 * mm for key in ("leftMargin", "rightMargin", "topMargin", "bottomMargin")}
-    document = SimpleDocTemplate(
-        buffer, pagesize=A4, title=title(), author=form.court, **margins
-    )
+    document = SimpleDocTemplate(buffer, pagesize=A4, title=title(), author=form.court, **margins)
     document.build(_pdf_story(form))
     return buffer.getvalue()
 
@@ -204,9 +202,7 @@ def _pdf_styles() -> dict:
         "title": ParagraphStyle(
             "title", parent=base, fontSize=16, leading=24, alignment=1, spaceAfter=8
         ),
-        "entry": ParagraphStyle(
-            "entry", parent=base, fontSize=11.5, spaceBefore=10, spaceAfter=4
-        ),
+        "entry": ParagraphStyle("entry", parent=base, fontSize=11.5, spaceBefore=10, spaceAfter=4),
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=9.5, leading=14, leftIndent=12),
     }

@@ -169,8 +169,7 @@ def _check_choice(none_to_report: bool, count: int) -> None:
         )
     if none_to_report and count:
         raise ValidationError(
-            _("您已提交 %(count)s 条与本案有关的记录，不能声明无相关情况。")
-            % {"count": count}
+            _("您已提交 %(count)s 条与本案有关的记录，不能声明无相关情况。") % {"count": count}
         )
 
 

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from mingjing.oversight.selectors import grant_covering, granted_record_ids
+from mingjing.records import subjects
 from mingjing.records.models import Amendment, Attachment, Record, RecordStatus
 from mingjing.security import audit, policy
 from mingjing.security.actor import Actor
@@ -139,6 +140,17 @@ def record_dossier(actor: Actor, record: Record, *, request=None) -> dict:
     attachments = [_attachment_meta(record, a) for a in record.attachments.order_by("pk")]
     amendments = [_amendment(record, a) for a in record.amendments.order_by("created_at", "pk")]
     return {"contents": contents, "attachments": attachments, "amendments": amendments}
+
+
+def subject_colleagues(actor: Actor, contents: dict) -> list:
+    """For the recorder: colleagues whose name matches a subject typed rather than picked.
+
+    Each of them loses sight of the record (named-subject exclusion); the recorder is told so,
+    and may link the right one. Empty when a colleague was picked or nobody matches.
+    """
+    if contents.get("subject_person_id") or not contents.get("subject_name"):
+        return []
+    return subjects.colleagues_named(actor.court, contents["subject_name"])
 
 
 def draft_contents(actor: Actor, record: Record) -> dict:

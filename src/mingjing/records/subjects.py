@@ -41,8 +41,9 @@ def colleagues_named(court: Court, name: str) -> list[Person]:
     wanted = normalise_name(name)
     if not wanted:
         return []
-    people = Person.objects.filter(court=court).only("id", "name", "staff_number", "department")
-    return [person for person in people if normalise_name(person.name) == wanted]
+    people = Person.objects.filter(court=court).values_list("id", "name")
+    ids = [pk for pk, person_name in people if normalise_name(person_name) == wanted]
+    return list(Person.objects.filter(pk__in=ids).select_related("department").order_by("id"))
 
 
 def reindex_records(batch: int = 500) -> int:

@@ -63,9 +63,14 @@ def record_detail(request: HttpRequest, record_id: int) -> HttpResponse:
     dossier = None
     if selectors.may_read(actor, record):
         dossier = selectors.record_dossier(actor, record, request=request)
-    readers = selectors.readers_of(actor, record) if policy.is_recorder(actor, record) else None
+    mine = policy.is_recorder(actor, record)
+    readers = selectors.readers_of(actor, record) if mine else None
+    colleagues = []
+    if dossier and mine:
+        colleagues = selectors.subject_colleagues(actor, dossier["contents"])
     context = {
         "record": record,
+        "colleagues_notice": colleagues_notice(colleagues) if colleagues else "",
         "contents": dossier["contents"] if dossier else None,
         "dossier": dossier,
         "readers": readers,
@@ -173,11 +178,36 @@ def _save(request: HttpRequest, record: Record | None) -> HttpResponse:
 
 def _saved(request: HttpRequest, form: RecordForm, record: Record, submit: bool) -> HttpResponse:
     _remember_token(request, form.cleaned_data.get("form_token", ""), record)
+    _tell_about_colleagues(request, form)
     if submit:
         messages.success(request, _("记录已提交，不能再修改。请下载并妥善保存提交回执。"))
         return redirect("records:detail", record.pk)
     messages.success(request, _("草稿已保存，可以继续填写。"))
     return redirect("records:edit", record.pk)
+
+
+def _tell_about_colleagues(request: HttpRequest, form: RecordForm) -> None:
+    """A typed subject name that matches colleagues: say who, and that they lose sight."""
+    contents = {
+        "subject_person_id": form.cleaned_data.get("subject_person"),
+        "subject_name": form.cleaned_data.get("subject_name", ""),
+    }
+    colleagues = selectors.subject_colleagues(request.actor, contents)
+    if colleagues:
+        messages.warning(request, colleagues_notice(colleagues))
+
+
+def colleagues_notice(colleagues) -> str:
+    names = "、".join(_person_text(person) for person in colleagues)
+    return _(
+        "过问人姓名与本院人员 %(names)s 同名。他们都将不能查看这条记录，其应审核的事项移交上级。"
+        "如果过问人就是本院人员，请在“本院人员”一栏中选择他；如果只是同名，无需处理。"
+    ) % {"names": names}
+
+
+def _person_text(person) -> str:
+    department = person.department.name if person.department_id else ""
+    return f"{person.name}（{department}）" if department else person.name
 
 
 @login_required

@@ -325,16 +325,16 @@ def sealed_fields(court: Court) -> Iterator[tuple[str, QuerySet, str]]:
     attachments = Attachment.objects.filter(record__court=court)
     yield "attachment-meta", attachments, "sealed_meta"
     yield "attachment-content", attachments, "sealed_content"
+    yield "amendment", Amendment.objects.filter(record__court=court), "sealed"
     yield "special-report", SpecialReport.objects.filter(court=court), "sealed"
     yield "screening-note", Screening.objects.filter(record__court=court), "sealed_note"
-    yield "amendment", Amendment.objects.filter(record__court=court), "sealed"
-    yield "signing-key", SigningKey.objects.filter(court=court), "wrapped_private"
-
     disclosures = DisclosureRequest.objects.filter(court=court)
     yield "disclosure-reason", disclosures, "sealed_reason"
     yield "decision-note", disclosures, "sealed_decision_note"
     yield "return-reason", MonthlyReport.objects.filter(court=court), "sealed_return_reason"
     yield "review-note", CourtReport.objects.filter(court=court), "sealed_review_note"
+    yield "signing-key", SigningKey.objects.filter(court=court), "wrapped_private"
+
 
 def blob_versions(queryset: QuerySet, field: str) -> Iterator[tuple[int, int]]:
     """(pk, data key version) of each sealed value, reading only its 8-byte header."""

@@ -105,17 +105,46 @@ def is_named_subject(actor: Actor, record) -> bool:
     return names_as_subject(subject_indexes_of(actor), record)
 
 
-def without_named_subject(actor: Actor, records, *, prefix: str = ""):
-    """The query form of is_named_subject: `records` less those naming the actor.
-
-    `prefix` reaches the record through a relation (e.g. "records__" from a disclosure).
-    """
+def _naming(actor: Actor, *, prefix: str = "", keep_own: bool = True):
+    """The Q matching records that name the actor (None when he has no index)."""
     from django.db.models import Q
 
     query = Q()
     for index in subject_indexes_of(actor):
         query |= Q(**{f"{prefix}named_indexes__contains": f" {index} "})
-    return records.exclude(query) if query else records
+    if not query:
+        return None
+    if keep_own:
+        query &= ~Q(**{f"{prefix}recorder_id": actor.person.id})
+    return query
+
+
+def without_named_subject(actor: Actor, records, *, keep_own: bool = True):
+    """The query form of `names_actor`: `records` less those naming the actor, except his own
+    (`keep_own=False`: the query form of `is_named_subject`, his own ones go too)."""
+    query = _naming(actor, keep_own=keep_own)
+    return records if query is None else records.exclude(query)
+
+
+def without_records_naming(actor: Actor, objects, *, via: str = "records"):
+    """`objects` (disclosures, reports...) less any linked through `via` to a record naming the
+    actor: a whole item that contains such a record goes around him (DESIGN.md section 3)."""
+    from mingjing.records.models import Record
+
+    query = _naming(actor)
+    if query is None:
+        return objects
+    naming = Record.objects.filter(court=actor.court).filter(query).values("pk")
+    return objects.exclude(**{f"{via}__in": naming})
+
+
+def names_actor(actor: Actor, record) -> bool:
+    """A record naming the actor (picked, typed, or a homonym) that he did not record himself.
+
+    The recorder always keeps his own record: a clerk named 张伟 who records an inquiry by an
+    outside 张伟 must not lose it.
+    """
+    return is_named_subject(actor, record) and not is_recorder(actor, record)
 
 
 def is_recorder(actor: Actor, record) -> bool:
@@ -128,7 +157,7 @@ def _reviews_department(actor: Actor, record) -> bool:
 
 def may_view_record_contents(actor: Actor, record, *, granted_ids=frozenset()) -> bool:
     """The one rule for reading a record's substance (DESIGN.md section 3)."""
-    if not same_court(actor, record) or is_named_subject(actor, record):
+    if not same_court(actor, record) or names_actor(actor, record):
         return False
     if is_recorder(actor, record):
         return True
@@ -141,7 +170,7 @@ def may_view_record_contents(actor: Actor, record, *, granted_ids=frozenset()) -
 
 def may_view_record_metadata(actor: Actor, record) -> bool:
     """Category, dates, department and status, never the substance: the counts roles."""
-    if not same_court(actor, record) or is_named_subject(actor, record):
+    if not same_court(actor, record) or names_actor(actor, record):
         return False
     if is_recorder(actor, record):
         return True
@@ -255,7 +284,7 @@ def may_bind_declarations(actor: Actor, case, *, handler_ids) -> bool:
 
 
 def may_ask_may_close(actor: Actor) -> bool:
-    """"May this case be closed?" is asked by the case-management roles of the court."""
+    """ "May this case be closed?" is asked by the case-management roles of the court."""
     return may_look_up_cases(actor)
 
 
@@ -314,27 +343,66 @@ def may_view_relatives_register(actor: Actor) -> bool:
 
 
 def may_screen(actor: Actor) -> bool:
-    """Whether the actor works the screening queue at all."""
-    return actor.person is not None and actor.has(Role.CUSTODIAN)
+    """Whether the actor works a screening queue at all: the custodian, and the approver for
+    the records that name a custodian (which the custodian can never screen)."""
+    return actor.person is not None and actor.has(Role.CUSTODIAN, Role.APPROVER)
+
+
+def screens_in_place_of_custodian(actor: Actor) -> bool:
+    """The approver's queue: only the records that name a custodian."""
+    return may_screen(actor) and not actor.has(Role.CUSTODIAN)
+
+
+def custodian_indexes(court) -> tuple[str, ...]:
+    """The subject indexes (person id and name) of every custodian of the court."""
+    from mingjing.org.models import Person
+    from mingjing.security.sealing import blind_index
+
+    people = Person.objects.filter(roles__court=court, roles__role=Role.CUSTODIAN).distinct()
+    indexes = []
+    for person in people.only("id", "name"):
+        indexes.append(blind_index(court, str(person.id), kind="person"))
+        indexes.append(blind_index(court, person.name, kind="name"))
+    return tuple(index for index in indexes if index)
 
 
 def may_screen_record(actor: Actor, record) -> bool:
-    """The custodian of the record's court, unless the record names him; drafts are not his."""
-    if not may_screen(actor) or not same_court(actor, record):
+    """Never a draft, never a record naming the actor. The custodian screens the rest; the
+    approver screens those naming a custodian (seed 四(五): nobody screens his own case)."""
+    if not may_screen(actor) or not same_court(actor, record) or record.status == "draft":
         return False
-    return not is_named_subject(actor, record) and record.status != "draft"
+    if is_named_subject(actor, record):
+        return False
+    if not screens_in_place_of_custodian(actor):
+        return True
+    return names_as_subject(custodian_indexes(actor.court), record)
+
+
+def screenable(actor: Actor, records):
+    """The query form of may_screen_record over `records` (already of the actor's court)."""
+    from django.db.models import Q
+
+    if not may_screen(actor):
+        return records.none()
+    records = without_named_subject(actor, records, keep_own=False)
+    if not screens_in_place_of_custodian(actor):
+        return records
+    query = Q(pk__in=[])
+    for index in custodian_indexes(actor.court):
+        query |= Q(named_indexes__contains=f" {index} ")
+    return records.filter(query)
 
 
 def may_view_screening_outcome(actor: Actor, record) -> bool:
     """Classification and disposition: the recorder, the custodian and the approver."""
-    if not same_court(actor, record) or is_named_subject(actor, record):
+    if not same_court(actor, record) or names_actor(actor, record):
         return False
     return is_recorder(actor, record) or actor.has(*CONTENT_ROLES_COURTWIDE)
 
 
 def may_read_screening_note(actor: Actor, record) -> bool:
     """The custodian's reasoning: custodian and approver only, never the recorder as such."""
-    if not same_court(actor, record) or is_named_subject(actor, record):
+    if not same_court(actor, record) or names_actor(actor, record):
         return False
     return actor.has(*CONTENT_ROLES_COURTWIDE)
 
@@ -453,6 +521,7 @@ def may_submit_department_report(actor: Actor, department) -> bool:
     """Only the department's head sends its monthly report to the inspection office."""
     return same_court(actor, department) and heads_department(actor, department.id)
 
+
 # Roles (separation of duties, issue 8 point 2) ----------------------------------------------
 
 
@@ -481,3 +550,23 @@ def may_revoke_role(actor: Actor, assignment) -> bool:
         return True
     own = actor.person is not None and assignment.person_id == actor.person.id
     return actor.has(Role.APPROVER) and assignment.role in CONTENT_ROLES and not own
+
+
+def holds_content_role(user=None, *, person=None) -> bool:
+    """The account (or the person) holds a role that opens contents, in any court."""
+    from mingjing.org.models import RoleAssignment
+    from mingjing.org.roles import CONTENT_ROLES
+
+    roles = RoleAssignment.objects.filter(role__in=CONTENT_ROLES)
+    if person is not None and person.pk is not None:
+        return roles.filter(person=person).exists()
+    if user is None or user.pk is None:
+        return False
+    return roles.filter(person__user=user).exists()
+
+
+def may_take_over_account(actor: Actor, user) -> bool:
+    """Setting a password, resetting the second factor or relinking an account: the sysadmin,
+    except for an account that opens contents. Otherwise he could become the custodian by
+    taking over his account, so those go through the holder himself (DESIGN.md section 3)."""
+    return may_administer(actor) and not holds_content_role(user)
