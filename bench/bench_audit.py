@@ -45,12 +45,13 @@ def _rate(count: int, action: Callable[[], object]) -> float:
 
 def _measure(events: int, crypto_family: str) -> tuple[float, float, float]:
     """(appended/s one transaction each, appended/s in one transaction, verified/s)."""
+    from django.conf import settings
     from django.db import transaction
 
     from mingjing.security import audit
     from mingjing.security.models import AuditEvent
 
-    os.environ["MINGJING_CRYPTO"] = crypto_family
+    settings.MINGJING_CRYPTO = crypto_family
     first = (AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
 
     def append_each() -> None:

@@ -66,11 +66,13 @@ def per_call_us(function: Callable[[], object], rounds: int) -> float:
 
 
 def make_court(code: str, family: str):
+    from django.conf import settings
+
     from mingjing.org.models import Court, Person
     from mingjing.records.models import Record
     from mingjing.security.sealing import seal_json
 
-    os.environ["MINGJING_CRYPTO"] = family
+    settings.MINGJING_CRYPTO = family
     court = Court.objects.create(code=code, name=f"基准测试法院 {family}")
     person = Person.objects.create(court=court, staff_no="B0001", name="基准测试")
     Record.objects.bulk_create(

@@ -113,6 +113,11 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Sealing (security/crypto.py): `aes` (AES-256-GCM, SHA-256) or `sm` (国密 SM4-GCM, SM3).
+MINGJING_CRYPTO = env_str("MINGJING_CRYPTO") or "aes"
+# The master key file (security/masterkey.py), read when a key is needed, never cached.
+MINGJING_MASTER_KEY_FILE = env_str("MINGJING_MASTER_KEY_FILE")
+
 MINGJING_LOCKOUT_ATTEMPTS = env_int("MINGJING_LOCKOUT_ATTEMPTS", 5)
 MINGJING_LOCKOUT_MINUTES = env_int("MINGJING_LOCKOUT_MINUTES", 15)
 MINGJING_TOTP_ISSUER = env_str("MINGJING_TOTP_ISSUER", "明镜 Mingjing")
@@ -158,6 +163,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # Django's English CSRF page replaced by a Chinese one (JSON under /api/).
 CSRF_FAILURE_VIEW = "mingjing.web.views.csrf_failure"
+
+# Email (notify/services.py) is off unless MINGJING_EMAIL_HOST names an SMTP relay.
+EMAIL_HOST = env_str("MINGJING_EMAIL_HOST") or ""
+EMAIL_PORT = env_int("MINGJING_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("MINGJING_EMAIL_USER") or ""
+EMAIL_HOST_PASSWORD = env_str("MINGJING_EMAIL_PASSWORD") or ""
+EMAIL_USE_TLS = env_bool("MINGJING_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("MINGJING_EMAIL_FROM") or "webmaster@localhost"
+# Makes the links in emails absolute, e.g. https://mingjing.court.intranet
+MINGJING_BASE_URL = (env_str("MINGJING_BASE_URL") or "").rstrip("/")
 
 LOGGING = {
     "version": 1,

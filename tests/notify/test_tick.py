@@ -62,9 +62,9 @@ def test_each_run_logs_one_audit_event_with_counts_only(cast):
 
 
 @override_settings(EMAIL_BACKEND=LOCMEM)
-def test_email_is_sent_once_when_configured(cast, monkeypatch):
-    monkeypatch.setenv("MINGJING_EMAIL_HOST", "smtp.example.test")
-    monkeypatch.setenv("MINGJING_EMAIL_FROM", "mingjing@example.test")
+def test_email_is_sent_once_when_configured(cast, settings):
+    settings.EMAIL_HOST = "smtp.example.test"
+    settings.DEFAULT_FROM_EMAIL = "mingjing@example.test"
     cast.staff.email = "staff@example.test"
     cast.staff.save()
     tick("2026-11-23 09:00")
@@ -76,8 +76,8 @@ def test_email_is_sent_once_when_configured(cast, monkeypatch):
 
 
 @override_settings(EMAIL_BACKEND=LOCMEM)
-def test_no_email_without_a_host(cast, monkeypatch):
-    monkeypatch.delenv("MINGJING_EMAIL_HOST", raising=False)
+def test_no_email_without_a_host(cast, settings):
+    settings.EMAIL_HOST = ""
     cast.staff.email = "staff@example.test"
     cast.staff.save()
     tick("2026-11-23 09:00")

@@ -54,13 +54,13 @@ def test_hash_format_is_the_documented_one(court):
     assert event.hash == expected
 
 
-def test_sm3_when_configured_and_a_chain_may_switch(court, monkeypatch):
+def test_sm3_when_configured_and_a_chain_may_switch(court, settings):
     audit.log_event(action="test.sha")
-    monkeypatch.setenv("MINGJING_CRYPTO", "sm")
+    settings.MINGJING_CRYPTO = "sm"
     event = audit.log_event(action="test.sm", detail={"x": 1})
     assert event.algorithm == "sm3"
     assert event.hash == audit.event_hash(event.prev_hash, event.__dict__)
-    monkeypatch.setenv("MINGJING_CRYPTO", "aes")
+    settings.MINGJING_CRYPTO = "aes"
     audit.log_event(action="test.sha.again")
     assert audit.verify_chain().ok
 

@@ -41,13 +41,13 @@ def court(cast):
 
 
 @pytest.fixture
-def key_file(tmp_path, monkeypatch):
+def key_file(tmp_path, settings):
     """Point MINGJING_MASTER_KEY_FILE at a temporary file; call it with the lines to write."""
     path = tmp_path / "master.key"
 
     def write(*lines: str) -> Path:
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        monkeypatch.setenv("MINGJING_MASTER_KEY_FILE", str(path))
+        settings.MINGJING_MASTER_KEY_FILE = str(path)
         keys.clear_key_cache()
         return path
 
@@ -95,17 +95,16 @@ def audit_actions() -> list[str]:
 # --- the master key file ---------------------------------------------------------------------
 
 
-def test_a_missing_master_key_setting_is_refused_outside_tests(monkeypatch, settings):
+def test_a_missing_master_key_setting_is_refused_outside_tests(settings):
     settings.TESTING = False
-    monkeypatch.delenv("MINGJING_MASTER_KEY_FILE", raising=False)
-    monkeypatch.delenv("MINGJING_MASTER_KEY_FILE_FILE", raising=False)
+    settings.MINGJING_MASTER_KEY_FILE = None
     with pytest.raises(ImproperlyConfigured, match="MINGJING_MASTER_KEY_FILE"):
         masterkey.load_master_keys()
 
 
-def test_a_master_key_file_that_does_not_exist_is_refused(monkeypatch, tmp_path, settings):
+def test_a_master_key_file_that_does_not_exist_is_refused(tmp_path, settings):
     settings.TESTING = False
-    monkeypatch.setenv("MINGJING_MASTER_KEY_FILE", str(tmp_path / "absent.key"))
+    settings.MINGJING_MASTER_KEY_FILE = str(tmp_path / "absent.key")
     with pytest.raises(ImproperlyConfigured, match="MINGJING_MASTER_KEY_FILE"):
         masterkey.current_master()
 
@@ -138,14 +137,14 @@ def test_the_first_line_is_the_current_master_and_bare_lines_get_a_derived_id(ke
     assert re.fullmatch(r"[0-9a-f]{8}", older.key_id)
 
 
-def test_under_tests_without_a_file_a_fixed_test_key_is_used(monkeypatch):
-    monkeypatch.delenv("MINGJING_MASTER_KEY_FILE", raising=False)
+def test_under_tests_without_a_file_a_fixed_test_key_is_used(settings):
+    settings.MINGJING_MASTER_KEY_FILE = None
     assert masterkey.current_master() == masterkey.testing_master_key()
 
 
-def test_the_system_check_reports_a_missing_master_key_outside_tests(monkeypatch, settings):
+def test_the_system_check_reports_a_missing_master_key_outside_tests(settings):
     settings.TESTING = False
-    monkeypatch.delenv("MINGJING_MASTER_KEY_FILE", raising=False)
+    settings.MINGJING_MASTER_KEY_FILE = None
     (error,) = masterkey.check_master_key()
     assert error.id == "mingjing.E001" and "MINGJING_MASTER_KEY_FILE" in error.msg
 
@@ -234,9 +233,9 @@ def test_rotation_never_touches_the_blind_index_key(court):
     assert CourtKey.objects.filter(court=court, purpose=KeyPurpose.INDEX).count() == 1
 
 
-def test_switching_to_sm_takes_effect_at_the_next_rotation(court, monkeypatch):
+def test_switching_to_sm_takes_effect_at_the_next_rotation(court, settings):
     old = seal(court, b"aes", purpose="record", bind=BIND)
-    monkeypatch.setenv("MINGJING_CRYPTO", "sm")
+    settings.MINGJING_CRYPTO = "sm"
     assert keys.rotate_data_key(court).algorithm == SM4_GCM
     new = seal(court, b"sm4", purpose="record", bind=BIND)
     assert new[3] == 2 and unseal(court, old, purpose="record", bind=BIND) == b"aes"
@@ -423,8 +422,8 @@ def test_keys_rewrap_reports_what_it_rewrapped(cast, key_file):
     assert "法院密钥 1 个" in run_keys("rewrap")
 
 
-def test_keys_commands_explain_a_missing_master_key(cast, settings, monkeypatch):
+def test_keys_commands_explain_a_missing_master_key(cast, settings):
     settings.TESTING = False
-    monkeypatch.delenv("MINGJING_MASTER_KEY_FILE", raising=False)
+    settings.MINGJING_MASTER_KEY_FILE = None
     with pytest.raises(CommandError, match="MINGJING_MASTER_KEY_FILE"):
         run_keys("status")

@@ -225,19 +225,19 @@ def pg_dump() -> bytes:
 
 
 @pytest.mark.parametrize("family", ["aes", "sm"])
-def test_the_sqlite_file_and_its_wal_hold_no_plaintext(cast, tmp_path, monkeypatch, family):
+def test_the_sqlite_file_and_its_wal_hold_no_plaintext(cast, tmp_path, settings, family):
     if connection.vendor != "sqlite":
         pytest.skip("仅适用于 SQLite；PostgreSQL 由 pg_dump 测试检查")
-    monkeypatch.setenv("MINGJING_CRYPTO", family)
+    settings.MINGJING_CRYPTO = family
     store_confidential_contents(cast)
     assert_no_plaintext(sqlite_copy(tmp_path))
 
 
 @pytest.mark.parametrize("family", ["aes", "sm"])
-def test_a_pg_dump_holds_no_plaintext(cast, monkeypatch, family):
+def test_a_pg_dump_holds_no_plaintext(cast, settings, family):
     if connection.vendor != "postgresql":
         pytest.skip("仅适用于 PostgreSQL；SQLite 由数据库文件测试检查")
-    monkeypatch.setenv("MINGJING_CRYPTO", family)
+    settings.MINGJING_CRYPTO = family
     store_confidential_contents(cast)
     assert_no_plaintext(pg_dump())
 

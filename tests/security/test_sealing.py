@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.conf import settings
 
 from mingjing.records.models import Behaviour, Category, Manner, Record, SubjectKind
 from mingjing.security import keys
@@ -44,7 +45,7 @@ def court_b(cast):
 
 
 def use_family(monkeypatch, family: str) -> None:
-    monkeypatch.setenv("MINGJING_CRYPTO", family)
+    monkeypatch.setattr(settings, "MINGJING_CRYPTO", family)
     keys.clear_key_cache()
 
 

@@ -1,18 +1,18 @@
 """Notifications: create once per (recipient, key), mark read, and email when configured.
 
-Email goes out when `MINGJING_EMAIL_HOST` is set (read at call time), from
-`MINGJING_EMAIL_FROM`, through `MINGJING_EMAIL_PORT` (25), `MINGJING_EMAIL_USER`,
-`MINGJING_EMAIL_PASSWORD` and `MINGJING_EMAIL_TLS`. Each notification is emailed at most
-once: `emailed_at` is claimed with a conditional update before sending.
+Email goes out when `settings.EMAIL_HOST` is set (from `MINGJING_EMAIL_HOST`, with the
+port, login, TLS and sender read by settings.py from the other `MINGJING_EMAIL_*`
+variables). Each notification is emailed at most once: `emailed_at` is claimed with a
+conditional update before sending.
 """
 
 import logging
 
-from django.core.mail import get_connection, send_mail
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from mingjing.env import env_bool, env_int, env_str
 from mingjing.notify.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -57,21 +57,11 @@ def notification_mark_all_read(*, user) -> int:
 
 
 def email_configured() -> bool:
-    return bool(env_str("MINGJING_EMAIL_HOST"))
-
-
-def _connection():
-    return get_connection(
-        host=env_str("MINGJING_EMAIL_HOST"),
-        port=env_int("MINGJING_EMAIL_PORT", 25),
-        username=env_str("MINGJING_EMAIL_USER", "") or "",
-        password=env_str("MINGJING_EMAIL_PASSWORD", "") or "",
-        use_tls=env_bool("MINGJING_EMAIL_TLS"),
-    )
+    return bool(settings.EMAIL_HOST)
 
 
 def _email_body(notification: Notification) -> str:
-    base = (env_str("MINGJING_BASE_URL", "") or "").rstrip("/")
+    base = settings.MINGJING_BASE_URL
     lines = [notification.title, notification.body]
     if notification.url:
         lines.append(f"{base}{notification.url}")
@@ -94,9 +84,8 @@ def notification_email(notification: Notification) -> bool:
         send_mail(
             subject=f"[明镜] {notification.title}",
             message=_email_body(notification),
-            from_email=env_str("MINGJING_EMAIL_FROM") or None,
+            from_email=None,
             recipient_list=[address],
-            connection=_connection(),
         )
     except Exception:  # noqa: BLE001 - a mail outage must not stop tick; retried next run
         logger.exception("notification email failed: %s", notification.pk)

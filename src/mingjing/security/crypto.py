@@ -1,6 +1,6 @@
 """Small pure cryptographic functions: AEAD, digests, keyed hashes, envelope headers.
 
-Two algorithm families, chosen by `MINGJING_CRYPTO`:
+Two algorithm families, chosen by `settings.MINGJING_CRYPTO` (the `MINGJING_CRYPTO` variable):
 
 - `aes` (default): AES-256-GCM, SHA-256, HMAC-SHA256;
 - `sm` (国密): SM4-GCM, SM3, HMAC-SM3, all through the `cryptography` package.
@@ -20,8 +20,6 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-
-from mingjing.env import env_str
 
 AES = "aes"
 SM = "sm"
@@ -62,8 +60,8 @@ class DecryptError(ValueError):
 
 
 def configured_family() -> str:
-    """The family named by `MINGJING_CRYPTO` (read at call time), else settings, else `aes`."""
-    value = env_str("MINGJING_CRYPTO") or getattr(settings, "MINGJING_CRYPTO", None) or AES
+    """The family named by `settings.MINGJING_CRYPTO` (read at call time), else `aes`."""
+    value = getattr(settings, "MINGJING_CRYPTO", None) or AES
     family = value.strip().lower()
     if family not in FAMILIES:
         raise ImproperlyConfigured(f"MINGJING_CRYPTO 只能是 aes 或 sm，现为 {value!r}。")

@@ -21,7 +21,6 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error
 from django.core.exceptions import ImproperlyConfigured
 
-from mingjing.env import env_str
 from mingjing.security.crypto import KEY_BYTES
 
 ENV_VAR = "MINGJING_MASTER_KEY_FILE"
@@ -52,11 +51,11 @@ def testing_master_key() -> MasterKey:
 
 
 def master_key_path() -> str | None:
-    """The configured key file path (environment first, then settings), or None.
+    """The configured key file path (`settings.MINGJING_MASTER_KEY_FILE`), or None.
 
     In debug mode only, `var/master.key` made by `make run` is used when nothing is set.
     """
-    configured = env_str(ENV_VAR) or getattr(settings, ENV_VAR, None)
+    configured: str | None = getattr(settings, ENV_VAR, None)
     if configured:
         return configured
     dev_key = Path(settings.DATA_DIR) / "master.key"
