@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -42,7 +43,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def database_from_url(url: str, name: str = "MINGJING_DATABASE_URL") -> dict:
+def database_from_url(url: str, name: str = "MINGJING_DATABASE_URL") -> dict[str, Any]:
     """Django DATABASES entry for a `postgresql://user:pass@host:port/name?options` URL.
 
     Every query parameter is a libpq connection option (`sslmode`, `sslrootcert`,
@@ -82,7 +83,7 @@ def _database_options(query: str, name: str) -> dict[str, str]:
     return options
 
 
-def sqlite_database(path: Path) -> dict:
+def sqlite_database(path: Path) -> dict[str, Any]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,

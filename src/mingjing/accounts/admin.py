@@ -39,8 +39,8 @@ TAKEOVER_MESSAGE = _(
     "重置动态口令或更换关联账号；须由本人办理，或先撤销该角色。"
 )
 
-admin.site.has_permission = _admin_may_enter
-admin.site.login = _admin_login
+admin.site.has_permission = _admin_may_enter  # type: ignore[method-assign]
+admin.site.login = _admin_login  # type: ignore[method-assign]
 admin.site.site_header = "明镜 系统管理"
 admin.site.site_title = "明镜 系统管理"
 admin.site.index_title = "账号、组织与设置"

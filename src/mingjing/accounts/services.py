@@ -1,19 +1,27 @@
 """Writes for accounts: login with lockout, the TOTP second factor, API tokens."""
 
+from __future__ import annotations
+
 import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 import pyotp
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mingjing.accounts import throttle
 from mingjing.accounts.models import ApiToken, User
+
+if TYPE_CHECKING:
+    from mingjing.security.actor import Actor
 
 TOKEN_PREFIX = "mj_"
 
@@ -51,7 +59,9 @@ def account_lock_message(user: User) -> str | None:
     return _locked_message(user) if _is_locked(user) else None
 
 
-def _login_limits(username: str, request) -> list[tuple[throttle.Limit, tuple[str, ...]]]:
+def _login_limits(
+    username: str, request: HttpRequest | None
+) -> list[tuple[throttle.Limit, tuple[str, ...]]]:
     client = throttle.client_of(request)
     return [
         (throttle.login_client_limit(), (client,)),
@@ -69,7 +79,9 @@ def _locks_per_client(user: User) -> bool:
     return user.has_totp or policy.needs_second_factor(actor_for(user))
 
 
-def login_attempt(*, username: str, password: str, request=None) -> LoginResult:
+def login_attempt(
+    *, username: str, password: str, request: HttpRequest | None = None
+) -> LoginResult:
     """Check a password, counting failures; lock the account after too many in a row.
 
     A client that failed too often is refused first (HTTP 429), before any account locks.
@@ -100,7 +112,12 @@ def login_attempt(*, username: str, password: str, request=None) -> LoginResult:
         return LoginResult(None, _record_failure(user))
 
 
-def _audit(action: str, user: User | None, request, detail: dict | None = None) -> None:
+def _audit(
+    action: str,
+    user: User | None,
+    request: HttpRequest | None,
+    detail: dict[str, Any] | None = None,
+) -> None:
     from mingjing.security.audit import log_event
 
     log_event(action=action, actor=user, obj=user, detail=detail, request=request)
@@ -122,7 +139,7 @@ def _record_failure(user: User) -> str:
     return _bad_credentials_message()
 
 
-def account_unlock(*, actor, user: User) -> None:
+def account_unlock(*, actor: Actor, user: User) -> None:
     """A sysadmin lifts a lockout."""
     _reset_failures(user)
     from mingjing.security.audit import log_event
@@ -177,7 +194,7 @@ def _matching_step(secret: str | None, code: str) -> int | None:
     return None
 
 
-def totp_verify(*, user: User, code: str, request=None) -> bool:
+def totp_verify(*, user: User, code: str, request: HttpRequest | None = None) -> bool:
     """True for a valid, unused code; a code is never accepted twice (replay).
 
     Once the factor is enrolled, a wrong code counts as a failed login: without that, a
@@ -211,7 +228,7 @@ def totp_verify(*, user: User, code: str, request=None) -> bool:
     return True
 
 
-def totp_reset(*, actor, user: User) -> None:
+def totp_reset(*, actor: Actor, user: User) -> None:
     """A sysadmin clears a lost second factor; the user must enrol again."""
     User.objects.filter(pk=user.pk).update(totp_secret="", totp_confirmed_at=None, totp_last_step=0)
     from mingjing.security.audit import log_event
@@ -223,7 +240,9 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def reauthenticate(*, user: User, password: str, code: str = "", request=None) -> str | None:
+def reauthenticate(
+    *, user: User, password: str, code: str = "", request: HttpRequest | None = None
+) -> str | None:
     """Confirm a logged-in user again (password, and code when enrolled) before an export.
 
     Returns None on success, else a Chinese message. Failures count towards the lockout.
@@ -242,14 +261,14 @@ def reauthenticate(*, user: User, password: str, code: str = "", request=None) -
     return None
 
 
-def logout_recorded(*, user: User, request) -> None:
+def logout_recorded(*, user: User | AnonymousUser, request: HttpRequest | None) -> None:
     """Note the end of a session in the audit chain (called before Django's logout)."""
-    if user.is_authenticated:
+    if isinstance(user, User):
         _audit("auth.logout", user, request)
 
 
 def api_token_create(
-    *, user: User, name: str, days: int | None = None, request=None
+    *, user: User, name: str, days: int | None = None, request: HttpRequest | None = None
 ) -> tuple[ApiToken, str]:
     """A new personal token; returns it and the secret, which is never stored or shown again.
 

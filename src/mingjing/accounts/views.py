@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
@@ -15,6 +19,9 @@ from mingjing.accounts import services, throttle
 from mingjing.accounts.forms import ApiTokenForm, LoginForm, ReauthForm, TotpForm
 from mingjing.accounts.middleware import SESSION_KEY
 from mingjing.accounts.reauth import mark_reauthenticated
+
+if TYPE_CHECKING:
+    from mingjing.security.http import AuthedHttpRequest
 
 
 def _posted(request: HttpRequest):
@@ -61,7 +68,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @throttle.limit_code_posts
 @sensitive_post_parameters("password")
-def reauth(request: HttpRequest) -> HttpResponse:
+def reauth(request: AuthedHttpRequest) -> HttpResponse:
     """Confirm identity before an export; then back to where the user was going."""
     form = ReauthForm(_posted(request), with_code=request.user.has_totp)
     if request.method == "POST" and form.is_valid():
@@ -80,7 +87,7 @@ def reauth(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @throttle.limit_code_posts
-def totp_verify(request: HttpRequest) -> HttpResponse:
+def totp_verify(request: AuthedHttpRequest) -> HttpResponse:
     if not request.user.has_totp:
         return redirect("accounts:totp_enrol")
     form = TotpForm(_posted(request))
@@ -101,7 +108,7 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @throttle.limit_code_posts
-def totp_enrol(request: HttpRequest) -> HttpResponse:
+def totp_enrol(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     if user.has_totp and not request.session.get(SESSION_KEY):
         return redirect("accounts:totp_verify")
@@ -123,7 +130,7 @@ def totp_enrol(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/totp_enrol.html", context)
 
 
-def _security_page(request: HttpRequest, new_token: str | None = None) -> HttpResponse:
+def _security_page(request: AuthedHttpRequest, new_token: str | None = None) -> HttpResponse:
     context = {
         "tokens": request.user.api_tokens.filter(revoked_at=None),
         "token_form": ApiTokenForm(),
@@ -135,13 +142,13 @@ def _security_page(request: HttpRequest, new_token: str | None = None) -> HttpRe
 
 
 @login_required
-def security(request: HttpRequest) -> HttpResponse:
+def security(request: AuthedHttpRequest) -> HttpResponse:
     return _security_page(request)
 
 
 @login_required
 @sensitive_post_parameters()
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthedHttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, _posted(request))
     if request.method == "POST" and form.is_valid():
         user = form.save()
@@ -162,7 +169,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: AuthedHttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写令牌用途（不超过 50 字）。"))
@@ -176,7 +183,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: AuthedHttpRequest, token_id: int) -> HttpResponse:
     if services.api_token_revoke(user=request.user, token_id=token_id):
         messages.success(request, _("令牌已撤销。"))
     else:

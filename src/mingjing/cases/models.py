@@ -32,9 +32,7 @@ class Case(models.Model):
     )
     filed_on = models.DateField("立案日期", null=True, blank=True)
     closed_on = models.DateField("结案日期", null=True, blank=True)
-    stage = models.CharField(
-        "阶段", max_length=20, choices=CaseStage.choices, default=CaseStage.FILED
-    )
+    stage = models.CharField("阶段", max_length=20, choices=CaseStage, default=CaseStage.FILED)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -75,7 +73,7 @@ class Participant(models.Model):
     case = models.ForeignKey(
         Case, verbose_name="案件", on_delete=models.CASCADE, related_name="participants"
     )
-    role = models.CharField("诉讼地位", max_length=20, choices=ParticipantRole.choices)
+    role = models.CharField("诉讼地位", max_length=20, choices=ParticipantRole)
     name = models.CharField("姓名/名称", max_length=100)
     law_firm = models.CharField("律师事务所/单位", max_length=100, blank=True)
 
@@ -107,7 +105,7 @@ class Assignment(models.Model):
     person = models.ForeignKey(
         Person, verbose_name="人员", on_delete=models.PROTECT, related_name="assignments"
     )
-    role = models.CharField("办案角色", max_length=20, choices=AssignmentRole.choices)
+    role = models.CharField("办案角色", max_length=20, choices=AssignmentRole)
     assigned_on = models.DateField("分配日期", null=True, blank=True)
 
     class Meta:

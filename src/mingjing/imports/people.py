@@ -228,11 +228,11 @@ class _PeopleValidator:
         return self.departments.find(text, "部门").pk
 
     def _oversees(self, value: object) -> frozenset[int]:
-        names = [name for name in split_list(value) if name not in NO_DEPARTMENT]
+        names = [name for name in split_list(value) if name not in NO_DEPARTMENT]  # type: ignore[arg-type]
         unknown = [name for name in names if self.departments.get(name) is None]
         if unknown:
             raise CellError(f"分管部门“{'、'.join(unknown)}”不是本院的部门。")
-        return frozenset(self.departments.get(name).pk for name in names)
+        return frozenset(self.departments.get(name).pk for name in names)  # type: ignore[union-attr]
 
 
 def _text(value: object, *, column: str, limit: int) -> str:
@@ -241,7 +241,7 @@ def _text(value: object, *, column: str, limit: int) -> str:
 
 def _is_leader(value: object) -> bool:
     try:
-        return parse_bool(value)
+        return parse_bool(value)  # type: ignore[arg-type]
     except ValueError:
         raise CellError(f"是否院领导“{cell_text(value)}”无法识别（应为“是”或“否”）。") from None
 
@@ -256,13 +256,13 @@ def _status(value: object) -> str:
 
 def _status_date(value: object) -> object:
     try:
-        return parse_date(value)
+        return parse_date(value)  # type: ignore[arg-type]
     except ValueError:
         raise CellError(f"状态日期“{cell_text(value)}”不是有效日期（{DATE_HINT}）。") from None
 
 
 def _roles(value: object) -> frozenset[str]:
-    names = [name for name in split_list(value) if name != "无"]
+    names = [name for name in split_list(value) if name != "无"]  # type: ignore[arg-type]
     unknown = [name for name in names if choice_key(name) not in _ROLES]
     if unknown:
         labels = "、".join(

@@ -137,6 +137,7 @@ def _read_bytes(source: Source) -> bytes:
 def _decode(data: bytes) -> str:
     """UTF-8 (with or without a BOM), UTF-16 with a BOM, or else GB18030 (a superset of GBK)."""
     if data.startswith(codecs.BOM_UTF8):
+        candidates: tuple[str, ...]
         candidates, data = ("utf-8",), data[len(codecs.BOM_UTF8) :]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         candidates = ("utf-16",)
@@ -202,7 +203,7 @@ def header_key(text: object) -> str:
 
 
 def _header_lookup(columns: Sequence[Column]) -> dict[str, str]:
-    lookup = {}
+    lookup: dict[str, str] = {}
     for column in columns:
         for title in (column.header, column.field, *column.aliases):
             lookup.setdefault(header_key(title), column.field)
@@ -257,7 +258,7 @@ def _row_values(cells: list, positions: list[tuple[int, str]]) -> dict[str, Cell
 
 def _clean(value: object) -> Cell | None:
     if value.__class__ is str:
-        return value.strip() or None  # type: ignore[union-attr]
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, bool):  # an Excel TRUE/FALSE cell
@@ -280,7 +281,7 @@ _FALSE = frozenset({"否", "n", "no", "false", "0", "×", "✗", "f"})
 def cell_text(value: object) -> str:
     """A cell as text: whole numbers without a trailing .0, dates as YYYY-MM-DD."""
     if value.__class__ is str:
-        return value  # type: ignore[return-value]
+        return value
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -13,13 +13,14 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from mingjing.accounts.models import User
 from mingjing.notify.models import Notification
 
 logger = logging.getLogger(__name__)
 
 
 def notify(
-    *, user, key: str, kind: str, title: str, body: str = "", url: str = ""
+    *, user: User, key: str, kind: str, title: str, body: str = "", url: str = ""
 ) -> tuple[Notification, bool]:
     """The notification `key` for `user`: created now, or the one already there (idempotent).
 
@@ -35,7 +36,7 @@ def notify(
     return notification, created
 
 
-def notification_mark_read(*, user, notification: Notification) -> Notification:
+def notification_mark_read(*, user: User, notification: Notification) -> Notification:
     """Mark `notification` (which must be the user's own) read; reading twice changes nothing."""
     if notification.recipient_id != user.id:
         raise PermissionError("not the recipient")
@@ -47,7 +48,7 @@ def notification_mark_read(*, user, notification: Notification) -> Notification:
     return notification
 
 
-def notification_mark_all_read(*, user) -> int:
+def notification_mark_all_read(*, user: User) -> int:
     """Mark every unread notification of `user` read; the number marked."""
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     return unread.update(read_at=timezone.now())

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.forms.models import BaseInlineFormSet
@@ -48,7 +50,8 @@ class RoleFormSet(BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
         for form in self.forms:
-            if not form.has_changed() or self._should_delete_form(form) or not form.is_valid():
+            deleted = self._should_delete_form(form)  # type: ignore[attr-defined]
+            if not form.has_changed() or deleted or not form.is_valid():
                 continue
             role = form.cleaned_data.get("role")
             problem = self._problem(role, form.instance)
@@ -115,14 +118,14 @@ class RoleGrantForm(forms.ModelForm):
         label="角色", choices=[(r.value, r.label) for r in Role if r in CONTENT_ROLES]
     )
 
-    request = None
+    request: Any = None
 
     class Meta:
         model = RoleGrant
         fields = ["person", "role", "reason"]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         person, role = data.get("person"), data.get("role")
         if person is not None and role:
             grants.check_grant_request(self.request.actor, person, role)

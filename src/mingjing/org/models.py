@@ -81,7 +81,7 @@ class Person(models.Model):
     )
     is_leader = models.BooleanField("院领导（班子成员）", default=False)
     status = models.CharField(
-        "状态", max_length=20, choices=PersonStatus.choices, default=PersonStatus.SERVING
+        "状态", max_length=20, choices=PersonStatus, default=PersonStatus.SERVING
     )
     status_date = models.DateField("状态变更日期", null=True, blank=True)
     user = models.OneToOneField(
@@ -155,11 +155,10 @@ class RoleAssignment(models.Model):
 
 def role_conflict(person: Person, role: str, exclude_pk: int | None = None) -> str | None:
     """Why `role` may not sit on `person` beside his other roles (三员分立), else None."""
-    held = set(
-        RoleAssignment.objects.filter(person=person)
-        .exclude(pk=exclude_pk)
-        .values_list("role", flat=True)
-    )
+    others = RoleAssignment.objects.filter(person=person)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    held = set(others.values_list("role", flat=True))
     if role == Role.SYSADMIN and held & CONTENT_ROLES:
         return _("该人员持有可查看填报内容的角色，不能同时担任系统管理员（三员分立）。")
     if role in CONTENT_ROLES and Role.SYSADMIN in held:
@@ -214,7 +213,7 @@ class RoleGrant(models.Model):
     )
     role = models.CharField("角色", max_length=20, choices=Role.choices)
     status = models.CharField(
-        "状态", max_length=20, choices=GrantStatus.choices, default=GrantStatus.PENDING
+        "状态", max_length=20, choices=GrantStatus, default=GrantStatus.PENDING
     )
     reason = models.CharField("事由", max_length=200, blank=True)
     requested_by = models.ForeignKey(

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -12,7 +13,7 @@ from mingjing.accounts.services import totp_verify
 from mingjing.oversight.models import DisclosureKind, DisclosureRequest, DisclosureStatus
 from mingjing.records.models import Record, RecordStatus
 from mingjing.security import audit, policy, transitions
-from mingjing.security.actor import Actor
+from mingjing.security.actor import Actor, known_or_403
 
 MIN_REASON_LENGTH = 10
 MAX_DAYS = 30
@@ -49,15 +50,22 @@ def _clean_request(kind: str, reason: str, days: int) -> str:
 
 @transaction.atomic
 def disclosure_request(
-    *, actor: Actor, kind: str, reason: str, record_ids: list[int], days: int = 7, request=None
+    *,
+    actor: Actor,
+    kind: str,
+    reason: str,
+    record_ids: list[int],
+    days: int = 7,
+    request: HttpRequest | None = None,
 ) -> DisclosureRequest:
     """An inspector or the custodian asks to see or disclose specific records, with a reason."""
     if not policy.may_request_disclosure(actor):
         raise PermissionDenied(_("只有督察室人员可以申请查阅。"))
     reason = _clean_request(kind, reason, days)
     records = _records_in_scope(actor, record_ids)
-    disclosure = DisclosureRequest.objects.create(
-        court=actor.court, requester=actor.person, kind=kind, reason=reason, days=days
+    known = known_or_403(actor)
+    disclosure = DisclosureRequest.objects.create(  # type: ignore[misc]  # reason: SealedText
+        court=known.court, requester=known.person, kind=kind, reason=reason, days=days
     )
     disclosure.records.set(records)
     detail = {"records": [r.pk for r in records], "kind": kind, "days": days}
@@ -73,17 +81,17 @@ def _lock_pending(actor: Actor, disclosure: DisclosureRequest) -> DisclosureRequ
         raise PermissionDenied(_("只有院长或党组书记可以审批查阅申请。"))
     if locked.status != DisclosureStatus.PENDING:
         raise ValidationError(_("该申请已经处理过了。"))
-    if locked.requester_id == actor.person.id:
+    if locked.requester_id == known_or_403(actor).person.id:
         raise ValidationError(_("不能审批本人提出的申请。"))
     if any(policy.is_named_subject(actor, r) for r in locked.records.all()):
         raise ValidationError(_("您是所涉记录的被记录人，须回避，请由其他院领导审批。"))
     return locked
 
 
-def _reauthenticate(actor: Actor, otp: str, request=None) -> None:
+def _reauthenticate(actor: Actor, otp: str, request: HttpRequest | None = None) -> None:
     # Never inside the decision's transaction: a wrong code must stay counted and audited
     # when the decision rolls back (totp_verify commits on its own and refuses nesting).
-    if not totp_verify(user=actor.user, code=otp or "", request=request):
+    if actor.user is None or not totp_verify(user=actor.user, code=otp or "", request=request):
         raise ValidationError({"otp": _("动态口令不正确或已使用过，请重新输入。")})
 
 
@@ -94,7 +102,7 @@ def disclosure_decide(
     approve: bool,
     otp: str,
     note: str = "",
-    request=None,
+    request: HttpRequest | None = None,
 ) -> DisclosureRequest:
     """The approver approves or refuses, re-authenticating with a fresh TOTP code.
 
@@ -108,7 +116,13 @@ def disclosure_decide(
         return _decide(actor, disclosure, approve, note, request)
 
 
-def _decide(actor: Actor, disclosure, approve: bool, note: str, request) -> DisclosureRequest:
+def _decide(
+    actor: Actor,
+    disclosure: DisclosureRequest,
+    approve: bool,
+    note: str,
+    request: HttpRequest | None,
+) -> DisclosureRequest:
     locked = _lock_pending(actor, disclosure)
     now = timezone.now()
     locked.status = DisclosureStatus.APPROVED if approve else DisclosureStatus.REFUSED
@@ -123,7 +137,9 @@ def _decide(actor: Actor, disclosure, approve: bool, note: str, request) -> Disc
 
 
 @transaction.atomic
-def disclosure_revoke(*, actor: Actor, disclosure: DisclosureRequest, request=None):
+def disclosure_revoke(
+    *, actor: Actor, disclosure: DisclosureRequest, request: HttpRequest | None = None
+) -> DisclosureRequest:
     """End a grant early (the approver, or the requester giving it up)."""
     locked = DisclosureRequest.objects.select_for_update().get(pk=disclosure.pk)
     if not policy.may_revoke_disclosure(actor, locked):

@@ -1,5 +1,7 @@
 """The recording form: one page, phone first, every field the 2015 rules ask for."""
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -86,12 +88,13 @@ class RecordForm(forms.Form):
 
     def __init__(self, *args, actor: Actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subject_person"].queryset = (
+        subject_person = cast(forms.ModelChoiceField, self.fields["subject_person"])
+        subject_person.queryset = (
             Person.objects.filter(court=actor.court, status=PersonStatus.SERVING)
             .select_related("department")
             .order_by("department__name", "name")
         )
-        self.fields["subject_person"].label_from_instance = _person_label
+        subject_person.label_from_instance = _person_label  # type: ignore[method-assign,assignment]
         self.fields["case_numbers"].widget.attrs.update(list="my-cases", autocomplete="off")
         self.fields["subject_contact"].widget.attrs.update(inputmode="tel")
         self.uploads: list[tuple[str, bytes]] = []

@@ -9,6 +9,7 @@ reporter, his department, the case link and the dates stay plain.
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,7 +22,7 @@ from mingjing.cases.numbers import normalise_case_number
 from mingjing.cases.selectors import visible_cases
 from mingjing.records.models import Manner, RecordStatus, SpecialReport, SpecialReportKind
 from mingjing.security import audit, policy, receipts, transitions
-from mingjing.security.actor import Actor
+from mingjing.security.actor import Actor, known_or_403
 from mingjing.security.crypto import family_of, keyed_hash
 from mingjing.security.keys import current_key
 from mingjing.security.models import KeyPurpose, Receipt
@@ -91,7 +92,7 @@ class DeputyConcernInput:
     deputy_unit: str = ""
 
 
-KIND_INPUTS = {
+KIND_INPUTS: dict[str, type[Any]] = {
     SpecialReportKind.RELATIVES: RelativesInput,
     SpecialReportKind.DEPUTY_CONCERN: DeputyConcernInput,
 }
@@ -170,7 +171,7 @@ def _case_by_number(actor: Actor, raw: str) -> Case:
 
 
 def _check_deputy_concern(actor: Actor, data: DeputyConcernInput) -> Case | None:
-    errors = _deputy_errors(data)
+    errors: dict[str, Any] = _deputy_errors(data)
     try:
         case = _case_by_number(actor, data.case_number)
     except ValidationError as error:
@@ -190,6 +191,7 @@ def _checked(actor: Actor, kind: str, data) -> tuple[dict, Case | None]:
         _check_relatives(data)
         return _clean(asdict(data)), None
     case = _check_deputy_concern(actor, data)
+    assert case is not None  # a deputy concern without its case raised above
     contents = _clean(asdict(data))
     contents["case_number"] = case.number
     return contents, case
@@ -227,7 +229,7 @@ def special_report_save_draft(
     contents, case = _checked(actor, kind, data)
     if report is None:
         report = SpecialReport(court=actor.court, reporter=actor.person, kind=kind)
-    report.department = actor.person.department
+    report.department = known_or_403(actor).person.department
     report.case = case
     if report.pk is None:  # sealed values are bound to their row: the row first, then seal
         report.sealed = b""

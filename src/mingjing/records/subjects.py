@@ -7,19 +7,22 @@ A homonym who is not the subject loses sight of the record too: the cheaper erro
 review he would have done moves up (docs/threat-model.md).
 """
 
+from collections.abc import Iterable
+from typing import Any
+
 from mingjing.org.models import Court, Person
 from mingjing.records.models import Record
 from mingjing.security.sealing import blind_index, normalise_name
 
 
-def join_indexes(indexes) -> str:
+def join_indexes(indexes: Iterable[str]) -> str:
     """The stored form of a set of indexes: " i1 i2 " (each found by " i ")."""
     kept = sorted({index for index in indexes if index})
     return f" {' '.join(kept)} " if kept else ""
 
 
 def record_named_indexes(
-    court: Court, *, name: str, person: Person | None, amendment_indexes=()
+    court: Court, *, name: str, person: Person | None, amendment_indexes: Iterable[str] = ()
 ) -> str:
     """Every index that names someone as the subject: picked person, typed name, amendments."""
     indexes = [blind_index(court, name, kind="name"), *amendment_indexes]
@@ -59,7 +62,8 @@ def reindex_records(batch: int = 500) -> int:
     records = Record.objects.select_related("court").only("id", "court", "sealed")
     for record in records.iterator(chunk_size=batch):
         contents = _open_json(record.court, Record, record.pk, record.sealed, "record")
-        person = Person.objects.filter(pk=contents.get("subject_person_id")).first()
+        person_id = contents.get("subject_person_id")
+        person = Person.objects.filter(pk=person_id).first() if person_id is not None else None
         extra = [
             blind_index(record.court, _amendment_name(record.court, pk, sealed), kind="name")
             for pk, sealed in Amendment.objects.filter(record_id=record.id).values_list(
@@ -77,13 +81,15 @@ def reindex_records(batch: int = 500) -> int:
     return done
 
 
-def _amendment_name(court: Court, pk: int, sealed) -> str:
+def _amendment_name(court: Court, pk: int, sealed: bytes | memoryview) -> str:
     from mingjing.records.models import Amendment
 
-    return _open_json(court, Amendment, pk, sealed, "amendment").get("subject_name", "")
+    return str(_open_json(court, Amendment, pk, sealed, "amendment").get("subject_name", ""))
 
 
-def _open_json(court: Court, model, pk: int, sealed, purpose: str) -> dict:
+def _open_json(
+    court: Court, model: Any, pk: int, sealed: bytes | memoryview, purpose: str
+) -> dict[str, Any]:
     """Contents bound to their row; under migration 0003, which runs before records 0004
     re-seals them, blobs may still predate the row binding (indexes only, never shown)."""
     from mingjing.security.sealing import (

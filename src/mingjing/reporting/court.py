@@ -9,14 +9,16 @@ size of the court.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -35,7 +37,10 @@ from mingjing.reporting.models import (
     ReportKind,
 )
 from mingjing.security import audit, policy, transitions
-from mingjing.security.actor import Actor
+from mingjing.security.actor import Actor, known_or_403
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 REMINDER_KIND = "dept_late"
 
@@ -63,7 +68,7 @@ def month_records(court: Court, month: date) -> QuerySet[Record]:
     return Record.objects.filter(court=court).filter(Exists(reported))
 
 
-def _count_by(queryset: QuerySet, key: str, **extra) -> dict:
+def _count_by(queryset: QuerySet[Any], key: str, **extra: Any) -> dict[Any, dict[str, Any]]:
     """{key value: count} (and any extra conditional counts) in one grouped query."""
     rows = queryset.order_by().values(key).annotate(n=Count("id"), **extra)
     return {row[key]: row for row in rows}
@@ -107,7 +112,7 @@ class DepartmentMonth:
         rate = self.zero_rate
         return "" if rate is None else f"{rate * 100:.1f}%"
 
-    def categories(self) -> list[tuple[str, int]]:
+    def categories(self) -> list[tuple[StrOrPromise, int]]:
         return [(label, self.by_category.get(value, 0)) for value, label in Category.choices]
 
 
@@ -138,7 +143,7 @@ def _missing_counts(court: Court, month: date) -> dict[int | None, int]:
     return {row["department_id"]: row["n"] for row in rows}
 
 
-def _report_counts(court: Court, month: date) -> dict[int | None, dict]:
+def _report_counts(court: Court, month: date) -> dict[int | None, dict[str, Any]]:
     return _count_by(
         regular_reports(court, month),
         "department_id",
@@ -160,7 +165,12 @@ def _category_counts(court: Court, month: date) -> dict[int | None, dict[str, in
     return result
 
 
-def _department_row(department, figures: dict, report, overdue: bool) -> DepartmentMonth:
+def _department_row(
+    department: Department | None,
+    figures: dict[str, Any],
+    report: DepartmentReport | None,
+    overdue: bool,
+) -> DepartmentMonth:
     key = department.id if department else None
     counts = figures["reports"].get(key, {})
     categories = figures["categories"].get(key, {})
@@ -191,7 +201,7 @@ def _totals(rows: list[DepartmentMonth]) -> DepartmentMonth:
 def court_month_for(court: Court, month: date) -> CourtMonth:
     """The month's overview for a court, without any check (callers authorize)."""
     overdue = calendar.is_overdue(court, month)
-    figures = {
+    figures: dict[str, Any] = {
         "staff": _staff_counts(court),
         "missing": _missing_counts(court, month),
         "reports": _report_counts(court, month),
@@ -219,7 +229,7 @@ def court_month(actor: Actor, month: date) -> CourtMonth:
     """The court's month page: inspection office and president only."""
     if not policy.may_view_court_reports(actor):
         raise PermissionDenied
-    return court_month_for(actor.court, month)
+    return court_month_for(known_or_403(actor).court, month)
 
 
 @dataclass
@@ -246,13 +256,13 @@ def department_month(actor: Actor, department_id: int, month: date) -> list[Pers
     department = department_for(actor, department_id)
     if not policy.may_view_court_reports(actor):
         raise PermissionDenied
-    court = actor.court
+    court = known_or_403(actor).court
     reports = regular_reports(court, month).filter(department=department)
     by_person = {r.person_id: r for r in reports.annotate(n_records=Count("records"))}
     people = reporters(court).filter(Q(department=department) | Q(id__in=list(by_person)))
     rows = [PersonMonth(p, by_person.get(p.id)) for p in people.order_by("staff_no")]
     for row in rows:
-        row.records = row.report.n_records if row.report else 0
+        row.records = row.report.n_records if row.report else 0  # type: ignore[attr-defined]
     return rows
 
 
@@ -280,20 +290,21 @@ def _head_users(court: Court, department_ids: list[int]) -> QuerySet[Person]:
     )
 
 
-def departments_remind(*, actor: Actor, month: date, request=None) -> int:
+def departments_remind(*, actor: Actor, month: date, request: HttpRequest | None = None) -> int:
     """Remind the heads of late departments; returns how many new notifications were made.
 
     The key `dept-late:<department>:<YYYY-MM>` makes a second click change nothing.
     """
     if not policy.may_remind_departments(actor):
         raise PermissionDenied
-    overview = court_month_for(actor.court, month)
+    court = known_or_403(actor).court
+    overview = court_month_for(court, month)
     if not overview.overdue:
         raise ValidationError(_("截止日之后才能催报逾期部门。"))
     late = [row.department.id for row in overview.late_departments if row.department]
     created = 0
     with transaction.atomic():
-        for head in _head_users(actor.court, late).select_related("department"):
+        for head in _head_users(court, late).select_related("department"):
             created += _remind_head(head, month)
         audit.log_event(
             action="reporting.departments_remind",
@@ -329,7 +340,7 @@ def _reminder_text(head: Person, month: date) -> tuple[str, str]:
     """Title and body in the court's language: the department and the month, nothing more."""
     title = _("%(month)s 部门月报告已逾期，请尽快审核报送") % {"month": f"{month:%Y-%m}"}
     body = _("督察室提醒：%(department)s %(month)s 的部门月报告尚未报送督察室。") % {
-        "department": head.department.name,
+        "department": head.department.name if head.department else "",
         "month": f"{month:%Y-%m}",
     }
     return title, body
@@ -338,12 +349,14 @@ def _reminder_text(head: Person, month: date) -> tuple[str, str]:
 # --- the court report --------------------------------------------------------------------------
 
 
-def _choice_counts(queryset: QuerySet, key: str, choices) -> dict[str, int]:
+def _choice_counts(
+    queryset: QuerySet[Any], key: str, choices: Iterable[tuple[str, Any]]
+) -> dict[str, int]:
     counts = {value: row["n"] for value, row in _count_by(queryset, key).items()}
     return {value: counts.get(value, 0) for value, _label in choices}
 
 
-def _department_figures(row: DepartmentMonth) -> dict:
+def _department_figures(row: DepartmentMonth) -> dict[str, Any]:
     return {
         "name": row.department.name if row.department else "",
         "staff": row.staff,
@@ -357,7 +370,7 @@ def _department_figures(row: DepartmentMonth) -> dict:
     }
 
 
-def court_figures(court: Court, month: date) -> dict:
+def court_figures(court: Court, month: date) -> dict[str, Any]:
     """The court report's figures: counts only, JSON-safe (department keys are strings)."""
     overview = court_month_for(court, month)
     totals, records = overview.totals, month_records(court, month)
@@ -384,22 +397,25 @@ def court_figures(court: Court, month: date) -> dict:
     }
 
 
-def court_report_assemble(*, actor: Actor, month: date, request=None) -> CourtReport:
+def court_report_assemble(
+    *, actor: Actor, month: date, request: HttpRequest | None = None
+) -> CourtReport:
     """Assemble (or, before the president's review, re-assemble) the month's court report."""
     if not policy.may_assemble_court_report(actor):
         raise PermissionDenied
+    known = known_or_403(actor)
     with transaction.atomic():
         # The month's first assembly has no row to lock: serialise on the court instead.
-        transitions.lock_parent(Court, actor.court.pk)
+        transitions.lock_parent(Court, known.court.pk)
         report = (
-            CourtReport.objects.select_for_update().filter(court=actor.court, month=month).first()
+            CourtReport.objects.select_for_update().filter(court=known.court, month=month).first()
         )
         reviewed = _("院长已审查该月报告，不能重新汇总。")
         if report is not None and report.status == CourtStatus.REVIEWED:
             raise ValidationError(reviewed)
-        report = report or CourtReport(court=actor.court, month=month)
-        report.figures = court_figures(actor.court, month)
-        report.assembled_by, report.assembled_at = actor.person, timezone.now()
+        report = report or CourtReport(court=known.court, month=month)
+        report.figures = court_figures(known.court, month)
+        report.assembled_by, report.assembled_at = known.person, timezone.now()
         if report.pk is None:
             report.save()
         else:
@@ -414,7 +430,14 @@ def court_report_assemble(*, actor: Actor, month: date, request=None) -> CourtRe
     return report
 
 
-def court_report_review(*, actor: Actor, report: CourtReport, note: str, otp: str, request=None):
+def court_report_review(
+    *,
+    actor: Actor,
+    report: CourtReport,
+    note: str,
+    otp: str,
+    request: HttpRequest | None = None,
+) -> CourtReport:
     """The president's review of an assembled court report, with his note and a fresh TOTP
     code (DESIGN.md section 5: re-authentication before approving).
 
@@ -425,7 +448,7 @@ def court_report_review(*, actor: Actor, report: CourtReport, note: str, otp: st
         raise PermissionDenied
     if report.status == CourtStatus.REVIEWED:
         raise ValidationError(_("该月报告已经审查。"))
-    if not totp_verify(user=actor.user, code=otp or "", request=request):
+    if actor.user is None or not totp_verify(user=actor.user, code=otp or "", request=request):
         raise ValidationError(_("动态口令不正确或已使用过，请输入验证器上新的 6 位数字。"))
     with transaction.atomic():
         report = CourtReport.objects.select_for_update().get(pk=report.pk)

@@ -6,7 +6,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from mingjing.accounts.reauth import reauth_required
 from mingjing.accounts.throttle import limit_code_posts
 from mingjing.reporting import calendar, compliance, court
 from mingjing.security import policy
+from mingjing.security.http import AuthedHttpRequest
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -27,7 +28,7 @@ def _month(source) -> date:
     return parsed or calendar.month_start(timezone.localdate())
 
 
-def _window(request: HttpRequest) -> tuple[date, int]:
+def _window(request: AuthedHttpRequest) -> tuple[date, int]:
     """(last month, number of months) of a compliance page: ?end=YYYY-MM&months=6|12."""
     end = calendar.parse_month(request.GET.get("end", "")) or compliance.default_end()
     months = 12 if request.GET.get("months") == "12" else 6
@@ -39,7 +40,7 @@ def _back_to_month(month: date) -> HttpResponse:
 
 
 @login_required
-def month(request: HttpRequest) -> HttpResponse:
+def month(request: AuthedHttpRequest) -> HttpResponse:
     actor = request.actor
     overview = court.court_month(actor, _month(request.GET))
     report = overview.report
@@ -55,7 +56,7 @@ def month(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def department_month(request: HttpRequest, department_id: int) -> HttpResponse:
+def department_month(request: AuthedHttpRequest, department_id: int) -> HttpResponse:
     when = _month(request.GET)
     rows = court.department_month(request.actor, department_id, when)
     department = court.department_for(request.actor, department_id)
@@ -65,7 +66,7 @@ def department_month(request: HttpRequest, department_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def remind(request: HttpRequest) -> HttpResponse:
+def remind(request: AuthedHttpRequest) -> HttpResponse:
     when = _month(request.POST)
     try:
         created = court.departments_remind(actor=request.actor, month=when, request=request)
@@ -78,7 +79,7 @@ def remind(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def assemble(request: HttpRequest) -> HttpResponse:
+def assemble(request: AuthedHttpRequest) -> HttpResponse:
     when = _month(request.POST)
     try:
         court.court_report_assemble(actor=request.actor, month=when, request=request)
@@ -92,7 +93,7 @@ def assemble(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @limit_code_posts
-def review(request: HttpRequest, report_id: int) -> HttpResponse:
+def review(request: AuthedHttpRequest, report_id: int) -> HttpResponse:
     report = court.court_report_for(request.actor, report_id)
     note = request.POST.get("note", "")[:2000]
     otp = request.POST.get("otp", "")[:16]
@@ -107,7 +108,7 @@ def review(request: HttpRequest, report_id: int) -> HttpResponse:
     return _back_to_month(report.month)
 
 
-def _compliance_context(request: HttpRequest, figures, end: date, months: int) -> dict:
+def _compliance_context(request: AuthedHttpRequest, figures, end: date, months: int) -> dict:
     return {
         "figures": figures,
         "end": end,
@@ -122,7 +123,7 @@ def _compliance_context(request: HttpRequest, figures, end: date, months: int) -
 
 
 @login_required
-def court_compliance(request: HttpRequest) -> HttpResponse:
+def court_compliance(request: AuthedHttpRequest) -> HttpResponse:
     end, months = _window(request)
     figures = compliance.court_compliance(request.actor, end=end, months=months)
     context = _compliance_context(request, figures, end, months)
@@ -130,7 +131,7 @@ def court_compliance(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def department_compliance(request: HttpRequest, department_id: int) -> HttpResponse:
+def department_compliance(request: AuthedHttpRequest, department_id: int) -> HttpResponse:
     end, months = _window(request)
     figures, mine = compliance.department_compliance(
         request.actor, department_id, end=end, months=months
@@ -141,7 +142,7 @@ def department_compliance(request: HttpRequest, department_id: int) -> HttpRespo
     return render(request, "reporting/compliance_department.html", context)
 
 
-def _xlsx(request: HttpRequest, department_id: int | None) -> StreamingHttpResponse:
+def _xlsx(request: AuthedHttpRequest, department_id: int | None) -> StreamingHttpResponse:
     end, months = _window(request)
     body, name = compliance.compliance_export(
         actor=request.actor, end=end, months=months, department_id=department_id, request=request
@@ -155,11 +156,13 @@ def _xlsx(request: HttpRequest, department_id: int | None) -> StreamingHttpRespo
 
 @login_required
 @reauth_required
-def court_compliance_xlsx(request: HttpRequest) -> StreamingHttpResponse:
+def court_compliance_xlsx(request: AuthedHttpRequest) -> StreamingHttpResponse:
     return _xlsx(request, None)
 
 
 @login_required
 @reauth_required
-def department_compliance_xlsx(request: HttpRequest, department_id: int) -> HttpResponse:
+def department_compliance_xlsx(
+    request: AuthedHttpRequest, department_id: int
+) -> StreamingHttpResponse:
     return _xlsx(request, department_id)

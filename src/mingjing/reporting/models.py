@@ -80,15 +80,13 @@ class MonthlyReport(SealedTextModel):
         related_name="monthly_reports",
     )
     month = models.DateField("月份（该月1日）")
-    kind = models.CharField(
-        "类型", max_length=20, choices=ReportKind.choices, default=ReportKind.REGULAR
-    )
+    kind = models.CharField("类型", max_length=20, choices=ReportKind, default=ReportKind.REGULAR)
     is_zero = models.BooleanField("零报告", default=False)
     records = models.ManyToManyField(
         Record, verbose_name="记录", blank=True, related_name="reports"
     )
     status = models.CharField(
-        "状态", max_length=20, choices=PersonalStatus.choices, default=PersonalStatus.SUBMITTED
+        "状态", max_length=20, choices=PersonalStatus, default=PersonalStatus.SUBMITTED
     )
     submitted_at = models.DateTimeField("报告时间")
     is_late = models.BooleanField("逾期", default=False)
@@ -138,7 +136,7 @@ class DepartmentReport(models.Model):
     )
     month = models.DateField("月份（该月1日）")
     status = models.CharField(
-        "状态", max_length=20, choices=DepartmentStatus.choices, default=DepartmentStatus.SUBMITTED
+        "状态", max_length=20, choices=DepartmentStatus, default=DepartmentStatus.SUBMITTED
     )
     submitted_by = models.ForeignKey(
         Person, verbose_name="报送人", on_delete=models.PROTECT, related_name="+"
@@ -172,7 +170,7 @@ class CourtReport(SealedTextModel):
     )
     month = models.DateField("月份（该月1日）")
     status = models.CharField(
-        "状态", max_length=20, choices=CourtStatus.choices, default=CourtStatus.ASSEMBLED
+        "状态", max_length=20, choices=CourtStatus, default=CourtStatus.ASSEMBLED
     )
     figures = models.JSONField("统计数字", default=dict)
     assembled_by = models.ForeignKey(

@@ -10,6 +10,7 @@ Reminders carry titles, months, counts and links, never a record's contents.
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -33,7 +34,7 @@ CONTACT_WARNING = timedelta(hours=24)
 class Reminder:
     """One notification to deliver: its recipient (a user), key, kind, title, body and link."""
 
-    user: object
+    user: Any  # a User: the queries below skip people without an account
     key: str
     kind: str
     title: str
@@ -118,6 +119,7 @@ def head_reminders(court: Court, month: date, when: str) -> list[Reminder]:
     counts, label = _department_missing(court, month), f"{month:%Y-%m}"
     reminders = []
     for head in people_with(court, Role.DEPT_HEAD).filter(department_id__in=counts):
+        assert head.department_id is not None  # filtered on department_id__in above
         values = {"month": label, "count": counts[head.department_id]}
         if when == DUE:
             title = _("本部门 %(month)s 尚有 %(count)s 人未报送月度报告") % values
@@ -170,6 +172,7 @@ def monthly_reminders(court: Court, today: date) -> list[Reminder]:
 
 
 def _contact_reminder(record: Record, now: datetime) -> Reminder:
+    assert record.report_due_at is not None  # only drafts with a deadline are reminded
     due = timezone.localtime(record.report_due_at)
     url = reverse("records:edit", args=[record.id])
     values = {"id": record.id, "due": f"{due:%Y-%m-%d %H:%M}"}

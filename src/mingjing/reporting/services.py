@@ -19,15 +19,17 @@ Every mutation is atomic and in the audit chain, with identifiers and counts onl
 """
 
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from mingjing.org.models import Department, Person
+from mingjing.org.models import Court, Department, Person
 from mingjing.records.models import Record, RecordStatus
 from mingjing.reporting import calendar
 from mingjing.reporting.models import (
@@ -38,7 +40,7 @@ from mingjing.reporting.models import (
     ReportKind,
 )
 from mingjing.security import audit, policy, transitions
-from mingjing.security.actor import Actor
+from mingjing.security.actor import Actor, known_or_403
 
 ZERO_DECLARATION = "本人本月无过问、干预、不当接触交往等需要记录报告的情况。"
 SUBMITTED_RECORDS = [RecordStatus.SUBMITTED, RecordStatus.SCREENED, RecordStatus.DISPOSED]
@@ -52,14 +54,14 @@ def current_month(now: datetime | None = None) -> date:
     return calendar.month_start(timezone.localdate(now or timezone.now()))
 
 
-def month_bounds(month) -> tuple[datetime, datetime]:
+def month_bounds(month: date) -> tuple[datetime, datetime]:
     """[start, end) of a month as aware datetimes in the court's time zone."""
     start = datetime.combine(month, datetime.min.time())
     end = datetime.combine(calendar.next_month(month), datetime.min.time())
     return timezone.make_aware(start), timezone.make_aware(end)
 
 
-def records_of_month(person: Person, month) -> QuerySet[Record]:
+def records_of_month(person: Person, month: date) -> QuerySet[Record]:
     """His submitted records whose submission falls in `month` (the rule above)."""
     start, end = month_bounds(month)
     return Record.objects.filter(
@@ -70,38 +72,49 @@ def records_of_month(person: Person, month) -> QuerySet[Record]:
     )
 
 
-def unreported_records(person: Person, month) -> QuerySet[Record]:
+def unreported_records(person: Person, month: date) -> QuerySet[Record]:
     """His records of `month` that no report has gathered yet."""
     return records_of_month(person, month).filter(reports__isnull=True)
 
 
-def is_late(court, month, when: datetime) -> bool:
+def is_late(court: Court, month: date, when: datetime) -> bool:
     return when >= calendar.due_at(court, month)
 
 
 # --- Personal reports --------------------------------------------------------------------
 
 
-def _check_month(month, now: datetime) -> None:
+def _check_month(month: date, now: datetime) -> None:
     if month > current_month(now):
         raise ValidationError(_("不能提前报告以后月份的情况。"))
 
 
-def _check_zero(person: Person, month, zero: bool, records: list[Record]) -> None:
+def _check_zero(person: Person, month: date, zero: bool, records: list[Record]) -> None:
     if zero and records_of_month(person, month).exists():
         raise ValidationError(_("本月已有提交的记录，不能作零报告；请提交含记录的月报告。"))
     if not zero and not records:
         raise ValidationError(_("本月没有已提交的记录；如确无情况，请作零报告。"))
 
 
-def _log(actor: Actor, action: str, report, request, **detail) -> None:
+def _log(
+    actor: Actor,
+    action: str,
+    report: MonthlyReport | DepartmentReport,
+    request: HttpRequest | None,
+    **detail: Any,
+) -> None:
     detail = {"month": f"{report.month:%Y-%m}", **detail}
     audit.log_event(action=action, actor=actor, obj=report, detail=detail, request=request)
 
 
 @transaction.atomic
 def monthly_report_submit(
-    *, actor: Actor, month, zero: bool, now: datetime | None = None, request=None
+    *,
+    actor: Actor,
+    month: date,
+    zero: bool,
+    now: datetime | None = None,
+    request: HttpRequest | None = None,
 ) -> MonthlyReport:
     """File the actor's report for `month`: regular (records or zero), a resubmission of a
     returned one, or a supplementary report of records submitted after it (module rule)."""
@@ -110,7 +123,7 @@ def monthly_report_submit(
     now = now or timezone.now()
     month = calendar.month_start(month)
     _check_month(month, now)
-    person = Person.objects.select_for_update().get(pk=actor.person.pk)
+    person = Person.objects.select_for_update().get(pk=known_or_403(actor).person.pk)
     regular = (
         MonthlyReport.objects.select_for_update()
         .filter(person=person, month=month, kind=ReportKind.REGULAR)
@@ -124,7 +137,15 @@ def monthly_report_submit(
     return _file_supplementary(actor, person, month, zero, pending, now, request)
 
 
-def _file_regular(actor, person, month, zero, pending, now, request) -> MonthlyReport:
+def _file_regular(
+    actor: Actor,
+    person: Person,
+    month: date,
+    zero: bool,
+    pending: list[Record],
+    now: datetime,
+    request: HttpRequest | None,
+) -> MonthlyReport:
     _check_zero(person, month, zero, pending)
     report = MonthlyReport.objects.create(
         court=person.court,
@@ -141,7 +162,14 @@ def _file_regular(actor, person, month, zero, pending, now, request) -> MonthlyR
     return report
 
 
-def _resubmit(actor, report, zero, pending, now, request) -> MonthlyReport:
+def _resubmit(
+    actor: Actor,
+    report: MonthlyReport,
+    zero: bool,
+    pending: list[Record],
+    now: datetime,
+    request: HttpRequest | None,
+) -> MonthlyReport:
     records = list(report.records.all()) + pending
     _check_zero(report.person, report.month, zero, records)
     report.is_zero = zero
@@ -156,7 +184,15 @@ def _resubmit(actor, report, zero, pending, now, request) -> MonthlyReport:
     return report
 
 
-def _file_supplementary(actor, person, month, zero, pending, now, request) -> MonthlyReport:
+def _file_supplementary(
+    actor: Actor,
+    person: Person,
+    month: date,
+    zero: bool,
+    pending: list[Record],
+    now: datetime,
+    request: HttpRequest | None,
+) -> MonthlyReport:
     if zero or not pending:
         raise ValidationError(_("本月报告已提交，没有需要补充报告的新记录。"))
     report = MonthlyReport.objects.create(
@@ -186,7 +222,7 @@ def monthly_report_review(
     approve: bool,
     reason: str = "",
     now: datetime | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> MonthlyReport:
     """Approve a submitted report, or return it with a reason (required) for resubmission."""
     report = transitions.locked(MonthlyReport, report.pk)
@@ -224,12 +260,12 @@ def expected_people(department: Department) -> QuerySet[Person]:
     )
 
 
-def department_reports(department: Department, month) -> QuerySet[MonthlyReport]:
+def department_reports(department: Department, month: date) -> QuerySet[MonthlyReport]:
     """Reports filed in the department for the month (where the person was when he filed)."""
     return MonthlyReport.objects.filter(department=department, month=month).select_related("person")
 
 
-def missing_people(department: Department, month) -> list[Person]:
+def missing_people(department: Department, month: date) -> list[Person]:
     """Current members with no regular report for the month, in whatever department."""
     reported = MonthlyReport.objects.filter(month=month, kind=ReportKind.REGULAR).values(
         "person_id"
@@ -237,7 +273,9 @@ def missing_people(department: Department, month) -> list[Person]:
     return list(expected_people(department).exclude(pk__in=reported))
 
 
-def unreviewed_reports(department: Department, month, head: Person | None):
+def unreviewed_reports(
+    department: Department, month: date, head: Person | None
+) -> QuerySet[MonthlyReport]:
     """Submitted reports awaiting the head's review (his own is the custodian's)."""
     pending = department_reports(department, month).filter(status=PersonalStatus.SUBMITTED)
     return pending.exclude(person=head) if head is not None else pending
@@ -248,7 +286,7 @@ def _breakdown(records: QuerySet[Record], field: str) -> dict[str, int]:
     return {row[field]: row["n"] for row in rows}
 
 
-def department_figures(department: Department, month) -> dict:
+def department_figures(department: Department, month: date) -> dict[str, Any]:
     """Counts for the inspection office: people, zero, late, missing (with names), records
     by category, behaviour and subject kind. Never a record's substance."""
     reports = department_reports(department, month)
@@ -271,7 +309,7 @@ def department_figures(department: Department, month) -> dict:
     }
 
 
-def _check_reviewed(department: Department, month, head: Person) -> None:
+def _check_reviewed(department: Department, month: date, head: Person) -> None:
     waiting = list(unreviewed_reports(department, month, head))
     if waiting:
         names = "、".join(sorted({r.person.name for r in waiting}))
@@ -286,9 +324,9 @@ def department_report_submit(
     *,
     actor: Actor,
     department: Department,
-    month,
+    month: date,
     now: datetime | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> DepartmentReport:
     """The head sends the department's report for `month` to the inspection office.
 
@@ -310,11 +348,12 @@ def department_report_submit(
     )
     if existing is not None and existing.status == DepartmentStatus.SUBMITTED:
         raise ValidationError(_("本月部门报告已报送督察室。"))
-    _check_reviewed(department, month, actor.person)
+    head = known_or_403(actor).person
+    _check_reviewed(department, month, head)
     report = existing or DepartmentReport(court=department.court, department=department)
     report.month = month
     report.status = DepartmentStatus.SUBMITTED
-    report.submitted_by = actor.person
+    report.submitted_by = head
     report.submitted_at = now
     report.is_late = is_late(department.court, month, now)
     report.figures = department_figures(department, month)

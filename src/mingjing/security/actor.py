@@ -1,14 +1,21 @@
 """Who is asking: the account, the person behind it, his court and the roles he holds there."""
 
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+
+from mingjing.accounts.models import User
 from mingjing.org.models import Court, Person, RoleAssignment
 from mingjing.org.roles import CONTENT_ROLES, Role
 
 
 @dataclass(frozen=True)
 class Actor:
-    user: object | None
+    """Anyone: anonymous (no user), an account with no person, or a person (`KnownActor`)."""
+
+    user: User | None
     person: Person | None
     court: Court | None
     roles: frozenset[str] = field(default_factory=frozenset)
@@ -26,12 +33,33 @@ class Actor:
         return self.person.department_id if self.person else None
 
 
+@dataclass(frozen=True)
+class KnownActor(Actor):
+    """An actor with a person, and so a court (what `actor_for` gives a staff member's
+    account). Narrow an `Actor` to it with `is_known` or `known_or_403`."""
+
+    person: Person
+    court: Court
+
+
+def is_known(actor: Actor) -> TypeGuard[KnownActor]:
+    """True when the actor has a person and a court."""
+    return actor.person is not None and actor.court is not None
+
+
+def known_or_403(actor: Actor) -> KnownActor:
+    """The actor, narrowed to one with a person and a court; PermissionDenied otherwise."""
+    if not is_known(actor):
+        raise PermissionDenied
+    return actor
+
+
 ANONYMOUS = Actor(user=None, person=None, court=None)
 
 
-def actor_for(user) -> Actor:
+def actor_for(user: User | AnonymousUser | None) -> Actor:
     """The actor for an account; an account without a person acts as nobody."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not isinstance(user, User) or not user.is_active:
         return ANONYMOUS
     person = Person.objects.select_related("court", "department").filter(user=user).first()
     if person is None:
@@ -40,7 +68,7 @@ def actor_for(user) -> Actor:
         "role", flat=True
     )
     overseen = frozenset(person.oversees.values_list("id", flat=True))
-    return Actor(
+    return KnownActor(
         user=user,
         person=person,
         court=person.court,

@@ -93,7 +93,9 @@ def _create_system_key() -> SigningKey:
 
 
 def _private_key(key: SigningKey) -> Ed25519PrivateKey:
-    return Ed25519PrivateKey.from_private_bytes(_unwrap(key.master_key_id, key.wrapped_private))
+    return Ed25519PrivateKey.from_private_bytes(
+        _unwrap(key.master_key_id, bytes(key.wrapped_private))
+    )
 
 
 # --- checkpoints ---------------------------------------------------------------------------

@@ -115,7 +115,7 @@ def role_sql(*, owner: str, app: str, database: str) -> list[str]:
     ]
 
 
-def tighten_audit_grants(sender=None, using="default", **kwargs) -> None:
+def tighten_audit_grants(sender: object = None, using: str = "default", **kwargs: object) -> None:
     """post_migrate: the audit table keeps no UPDATE/DELETE/TRUNCATE grant for anyone but its
     owner, whatever default privileges a new migration's tables received."""
     from django.db import connections

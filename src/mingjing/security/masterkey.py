@@ -127,7 +127,7 @@ def generate_master_line() -> str:
     return f"{key_id_for(secret)}:{secret.hex()}"
 
 
-def check_master_key(app_configs=None, **kwargs) -> list[CheckMessage]:
+def check_master_key(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
     """System check: the master key file loads. Register it in the app's ready()."""
     if getattr(settings, "TESTING", False):
         return []

@@ -1,6 +1,7 @@
 import logging
+from collections.abc import Callable
 
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext, gettext_noop
@@ -25,18 +26,21 @@ SEAL_REFUSED_MESSAGE = gettext_noop(
 class ActorMiddleware:
     """Puts `request.actor` (who is asking, his court and roles) on every request."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
-        request.actor = SimpleLazyObject(lambda: actor_for(getattr(request, "user", None)))
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        actor = SimpleLazyObject(lambda: actor_for(getattr(request, "user", None)))
+        request.actor = actor  # type: ignore[attr-defined]
         token = current_request.set(request)
         try:
             return self.get_response(request)
         finally:
             current_request.reset(token)
 
-    def process_exception(self, request, exception):
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponseBase | None:
         if not isinstance(exception, SealError):
             return None
         user = getattr(request, "user", None)

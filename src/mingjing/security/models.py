@@ -14,7 +14,7 @@ class CourtKey(models.Model):
     court = models.ForeignKey(
         Court, verbose_name="法院", on_delete=models.PROTECT, related_name="keys"
     )
-    purpose = models.CharField("用途", max_length=10, choices=KeyPurpose.choices)
+    purpose = models.CharField("用途", max_length=10, choices=KeyPurpose)
     version = models.PositiveIntegerField("版本")
     algorithm = models.CharField("算法", max_length=20)
     master_key_id = models.CharField("主密钥标识", max_length=32)

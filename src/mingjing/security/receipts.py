@@ -11,11 +11,13 @@ import base64
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -26,7 +28,7 @@ from mingjing.security.models import AuditEvent, Receipt, SigningKey
 RECEIPT_TYPE = "mingjing.receipt/1"
 
 
-def canonical(payload: dict) -> bytes:
+def canonical(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
@@ -67,15 +69,15 @@ def signing_key_for(court: Court) -> SigningKey:
         return court.signing_keys.filter(retired_at__isnull=True).latest("created_at")
 
 
-def _sign(key: SigningKey, payload: dict) -> str:
+def _sign(key: SigningKey, payload: dict[str, Any]) -> str:
     private = Ed25519PrivateKey.from_private_bytes(keys.unwrap_signing_key(key))
     return base64.b64encode(private.sign(canonical(payload))).decode("ascii")
 
 
-def issue_receipt(*, court: Court, obj, digest: str, event: AuditEvent) -> Receipt:
+def issue_receipt(*, court: Court, obj: Model, digest: str, event: AuditEvent) -> Receipt:
     """Sign and store the receipt of a submitted item; `event` is its submission event."""
     key = signing_key_for(court)
-    payload = {
+    payload: dict[str, Any] = {
         "type": RECEIPT_TYPE,
         "court": court.code,
         "object_type": obj._meta.label,
@@ -99,12 +101,12 @@ def issue_receipt(*, court: Court, obj, digest: str, event: AuditEvent) -> Recei
     )
 
 
-def receipt_for(obj) -> Receipt | None:
+def receipt_for(obj: Model) -> Receipt | None:
     """The receipt issued when `obj` was submitted, if any."""
     return Receipt.objects.filter(object_type=obj._meta.label, object_id=str(obj.pk)).first()
 
 
-def receipt_document(receipt: Receipt) -> dict:
+def receipt_document(receipt: Receipt) -> dict[str, Any]:
     """What the recorder downloads: everything needed to verify it elsewhere."""
     key = SigningKey.objects.get(key_id=receipt.key_id)
     return {
@@ -129,7 +131,9 @@ def _load_public_key(pem: str) -> Ed25519PublicKey | None:
     return key if isinstance(key, Ed25519PublicKey) else None
 
 
-def _public_key_for(document: dict, public_key_pem: str | None) -> Ed25519PublicKey | None:
+def _public_key_for(
+    document: dict[str, Any], public_key_pem: str | None
+) -> Ed25519PublicKey | None:
     if public_key_pem:
         return _load_public_key(public_key_pem)
     key_id = str(document.get("payload", {}).get("key_id", ""))
@@ -137,8 +141,11 @@ def _public_key_for(document: dict, public_key_pem: str | None) -> Ed25519Public
     return _load_public_key(stored.public_key) if stored else None
 
 
-def _chain_matches(payload: dict) -> bool:
-    event = AuditEvent.objects.filter(seq=payload.get("chain_seq")).first()
+def _chain_matches(payload: dict[str, Any]) -> bool:
+    seq = payload.get("chain_seq")
+    if seq is None:
+        return False
+    event = AuditEvent.objects.filter(seq=seq).first()
     return bool(
         event
         and event.hash == payload.get("chain_hash")
@@ -146,7 +153,9 @@ def _chain_matches(payload: dict) -> bool:
     )
 
 
-def verify_receipt(document, public_key_pem: str | None = None, *, check_chain=True):
+def verify_receipt(
+    document: object, public_key_pem: str | None = None, *, check_chain: bool = True
+) -> Verification:
     """Check a receipt's signature with the given public key (or the court's stored one).
 
     Returns a Verification with a Chinese message (a msgid: pages translate it); never raises

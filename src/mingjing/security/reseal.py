@@ -16,12 +16,18 @@ row with `update()`, and do nothing on an empty database. The reverse functions
 values back into what the previous code reads.
 """
 
-from collections.abc import Callable
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from mingjing.security import sealing
 
+if TYPE_CHECKING:
+    from mingjing.org.models import Court
 
-def settle(schema_editor) -> None:
+
+def settle(schema_editor: Any) -> None:
     """Fire the deferred constraint checks queued by the updates above, so that the same
     migration may alter the table next (PostgreSQL refuses with pending trigger events)."""
     if schema_editor.connection.vendor == "postgresql":
@@ -29,12 +35,12 @@ def settle(schema_editor) -> None:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
-def _courts() -> Callable:
+def _courts() -> Callable[[int], Court]:
     from mingjing.org.models import Court
 
-    cache = {}
+    cache: dict[int, Court] = {}
 
-    def court(court_id):
+    def court(court_id: int) -> Court:
         if court_id not in cache:
             cache[court_id] = Court.objects.only("id", "code").get(pk=court_id)
         return cache[court_id]
@@ -42,7 +48,7 @@ def _courts() -> Callable:
     return court
 
 
-def _rows(model, court_path: str, *columns: str):
+def _rows(model: Any, court_path: str, *columns: str) -> Iterator[tuple[Any, ...]]:
     """(pk, court id, *columns) of every row, one query per row for the values (blobs
     may be large: attachments)."""
     pks = list(model.objects.order_by("pk").values_list("pk", court_path))
@@ -52,7 +58,7 @@ def _rows(model, court_path: str, *columns: str):
             yield pk, court_id, *values
 
 
-def reseal_unbound(model, column: str, purpose: str, *, court_path: str = "court_id") -> int:
+def reseal_unbound(model: Any, column: str, purpose: str, *, court_path: str = "court_id") -> int:
     """Seal again, bound to its row and column, every value of `column` sealed before the
     binding. Returns how many were re-sealed."""
     court_of, done = _courts(), 0
@@ -70,7 +76,7 @@ def reseal_unbound(model, column: str, purpose: str, *, court_path: str = "court
     return done
 
 
-def unbind(model, column: str, purpose: str, *, court_path: str = "court_id") -> int:
+def unbind(model: Any, column: str, purpose: str, *, court_path: str = "court_id") -> int:
     """Reverse of `reseal_unbound`: row-bound values back to court + purpose only."""
     court_of, done = _courts(), 0
     for pk, court_id, blob in _rows(model, court_path, column):
@@ -87,7 +93,7 @@ def unbind(model, column: str, purpose: str, *, court_path: str = "court_id") ->
 
 
 def seal_plain(
-    model, plain: str, column: str, purpose: str, *, court_path: str = "court_id"
+    model: Any, plain: str, column: str, purpose: str, *, court_path: str = "court_id"
 ) -> int:
     """Seal the text of the plain column `plain` into `column`, bound to row and column."""
     court_of, done = _courts(), 0
@@ -102,7 +108,7 @@ def seal_plain(
 
 
 def unseal_plain(
-    model, plain: str, column: str, purpose: str, *, court_path: str = "court_id"
+    model: Any, plain: str, column: str, purpose: str, *, court_path: str = "court_id"
 ) -> int:
     """Reverse of `seal_plain`: the text back into the plain column."""
     court_of, done = _courts(), 0

@@ -15,6 +15,8 @@ attribute's name for its column. An empty text is stored as an empty column. Row
 a `court`.
 """
 
+from typing import Any
+
 from django.db import models, transaction
 
 _CACHE = "_sealed_text_cache"
@@ -24,29 +26,29 @@ _PENDING = "_sealed_text_pending"
 class SealedText(property):
     """A model attribute whose text lives sealed in the BinaryField `column`."""
 
-    def __init__(self, column: str, *, purpose: str):
+    def __init__(self, column: str, *, purpose: str) -> None:
         self.column = column
         self.purpose = purpose
         self.name = column
         super().__init__(self._get, self._set)
 
-    def __set_name__(self, owner, name: str) -> None:
+    def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
 
-    def _get(self, instance) -> str:
+    def _get(self, instance: Any) -> str:
         pending = instance.__dict__.get(_PENDING, {})
         if self.name in pending:
-            return pending[self.name]
+            return str(pending[self.name])
         blob = getattr(instance, self.column)
         key = bytes(blob) if blob is not None else b""
         cached = instance.__dict__.get(_CACHE, {}).get(self.name)
         if cached is not None and cached[0] == key:
-            return cached[1]
+            return str(cached[1])
         text = self.open(instance, key)
         instance.__dict__.setdefault(_CACHE, {})[self.name] = (key, text)
         return text
 
-    def _set(self, instance, value) -> None:
+    def _set(self, instance: Any, value: object) -> None:
         text = str(value or "")
         if instance.pk is None or instance._state.adding:
             instance.__dict__.setdefault(_PENDING, {})[self.name] = text
@@ -58,7 +60,7 @@ class SealedText(property):
         instance.__dict__.setdefault(_CACHE, {})[self.name] = (blob, text)
         instance.__dict__.get(_PENDING, {}).pop(self.name, None)
 
-    def open(self, instance, blob: bytes) -> str:
+    def open(self, instance: Any, blob: bytes) -> str:
         from mingjing.security.sealing import binding, unseal_text
 
         if not blob:
@@ -66,16 +68,16 @@ class SealedText(property):
         bind = binding(instance, self.column)
         return unseal_text(instance.court, blob, purpose=self.purpose, bind=bind)
 
-    def seal(self, instance, text: str) -> bytes:
+    def seal(self, instance: Any, text: str) -> bytes:
         from mingjing.security.sealing import binding, seal_text
 
         bind = binding(instance, self.column)
         return seal_text(instance.court, text, purpose=self.purpose, bind=bind)
 
 
-def sealed_texts(model) -> dict[str, SealedText]:
+def sealed_texts(model: type) -> dict[str, SealedText]:
     """Attribute name -> SealedText of a model class."""
-    found = {}
+    found: dict[str, SealedText] = {}
     for klass in reversed(model.__mro__):
         for name, value in vars(klass).items():
             if isinstance(value, SealedText):
@@ -89,7 +91,7 @@ class SealedTextModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         texts = sealed_texts(type(self))
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:

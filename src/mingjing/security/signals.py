@@ -5,12 +5,14 @@ events; this catches everything else, including the sysadmin's edits in the Djan
 Only identifiers and field names are logged, never values.
 """
 
+from collections.abc import Iterable
 from contextvars import ContextVar
+from typing import Any
 
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-current_request: ContextVar = ContextVar("mingjing_current_request", default=None)
+current_request: ContextVar[Any] = ContextVar("mingjing_current_request", default=None)
 
 AUDITED_MODELS = (
     "org.Court",
@@ -29,7 +31,7 @@ QUIET_USER_FIELDS = frozenset(
 )
 
 
-def _log(action: str, instance, detail: dict | None = None) -> None:
+def _log(action: str, instance: Any, detail: dict[str, Any] | None = None) -> None:
     from mingjing.security.audit import log_event
 
     court = getattr(instance, "court", None)
@@ -38,7 +40,14 @@ def _log(action: str, instance, detail: dict | None = None) -> None:
     )
 
 
-def _saved(sender, instance, created, update_fields=None, raw=False, **kwargs) -> None:
+def _saved(
+    sender: Any,
+    instance: Any,
+    created: bool,
+    update_fields: Iterable[str] | None = None,
+    raw: bool = False,
+    **kwargs: Any,
+) -> None:
     if raw:
         return
     fields = sorted(update_fields) if update_fields else []
@@ -48,11 +57,13 @@ def _saved(sender, instance, created, update_fields=None, raw=False, **kwargs) -
     _log(f"{sender._meta.label_lower}.{verb}", instance, {"fields": fields} if fields else None)
 
 
-def _deleted(sender, instance, **kwargs) -> None:
+def _deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
     _log(f"{sender._meta.label_lower}.delete", instance)
 
 
-def _oversight_changed(sender, instance, action, pk_set=None, **kwargs) -> None:
+def _oversight_changed(
+    sender: Any, instance: Any, action: str, pk_set: set[int] | None = None, **kwargs: Any
+) -> None:
     if action in {"post_add", "post_remove", "post_clear"}:
         detail = {"change": action[5:], "departments": sorted(pk_set or [])}
         _log("org.person.oversees", instance, detail)

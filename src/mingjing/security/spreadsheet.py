@@ -23,7 +23,7 @@ def is_formula_like(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
 
 
-def xlsx_cell(sheet, value: Any):
+def xlsx_cell(sheet: Any, value: Any) -> Any:
     """An openpyxl cell for `sheet` (normal or write-only) holding `value` as data."""
     from openpyxl.cell import WriteOnlyCell
 
@@ -35,7 +35,7 @@ def xlsx_cell(sheet, value: Any):
     return cell
 
 
-def append_row(sheet, values: Iterable[Any]) -> None:
+def append_row(sheet: Any, values: Iterable[Any]) -> None:
     """`sheet.append(values)`, with every text cell written as text, never as a formula."""
     sheet.append([xlsx_cell(sheet, value) for value in values])
 

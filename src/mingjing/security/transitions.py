@@ -17,12 +17,20 @@ never trusts the instance it was handed:
   caller gets the same clear message as the check.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def locked(queryset_or_model, pk, **lookups):
+
+def locked(queryset_or_model: Any, pk: object, **lookups: Any) -> Any:
     """The row with this primary key, locked for the rest of the transaction (re-read fresh).
 
     `lookups` narrow the row (e.g. court=...); DoesNotExist when it is gone or does not match.
@@ -35,7 +43,7 @@ def locked(queryset_or_model, pk, **lookups):
     return queryset.select_for_update().get(pk=pk, **lookups)
 
 
-def lock_parent(model: type[models.Model], pk) -> None:
+def lock_parent(model: type[models.Model], pk: object) -> None:
     """Serialise the first creation of a child row (one per parent and month): lock the parent.
 
     FOR NO KEY UPDATE on PostgreSQL, so rows merely referring to the parent (foreign keys)
@@ -44,7 +52,13 @@ def lock_parent(model: type[models.Model], pk) -> None:
     list(model._default_manager.select_for_update(no_key=True).filter(pk=pk).values_list("pk"))
 
 
-def save_if(obj: models.Model, message: str, *, fields=None, **expected) -> None:
+def save_if(
+    obj: models.Model,
+    message: StrOrPromise,
+    *,
+    fields: Iterable[str] | None = None,
+    **expected: Any,
+) -> None:
     """Write `obj` (all its columns, or `fields`) only where the row still matches `expected`.
 
     ``UPDATE ... SET ... WHERE pk = obj.pk AND <expected>``; raises ValidationError(message)
@@ -53,7 +67,7 @@ def save_if(obj: models.Model, message: str, *, fields=None, **expected) -> None
     """
     model = type(obj)
     names = set(fields) if fields is not None else None
-    values = {}
+    values: dict[str, Any] = {}
     for field in model._meta.concrete_fields:
         if field.primary_key or (names is not None and field.name not in names):
             continue

@@ -1,4 +1,5 @@
 import json
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,7 +13,7 @@ MAX_RECEIPT_CHARS = 20_000
 
 def receipt_verify(request: HttpRequest) -> HttpResponse:
     """Anyone may check a receipt: paste it (and optionally the court's public key)."""
-    context = {"receipt_text": "", "public_key": "", "result": None, "error": ""}
+    context: dict[str, Any] = {"receipt_text": "", "public_key": "", "result": None, "error": ""}
     if request.method == "POST":
         text = request.POST.get("receipt", "")[:MAX_RECEIPT_CHARS]
         public_key = request.POST.get("public_key", "").strip()[:2000]

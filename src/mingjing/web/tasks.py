@@ -32,7 +32,7 @@ class RoleSection:
 def _account_tasks(actor: Actor) -> list[Task]:
     from mingjing.security import policy
 
-    if policy.needs_second_factor(actor) and not actor.user.has_totp:
+    if policy.needs_second_factor(actor) and actor.user is not None and not actor.user.has_totp:
         return [
             Task(
                 gettext("启用动态口令"),
@@ -95,6 +95,8 @@ def _head_tasks(actor: Actor) -> list[Task]:
     from mingjing.reporting.selectors import department_month
     from mingjing.reporting.services import current_month
 
+    if actor.department_id is None:
+        return []
     department = Department.objects.filter(pk=actor.department_id).first()
     if department is None:
         return []

@@ -7,11 +7,12 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 
 from mingjing.api import middleware as api_middleware
+from mingjing.security.http import AuthedHttpRequest
 from mingjing.web.tasks import tasks_for
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "web/home.html", {"tasks": tasks_for(request.actor)})
 
 

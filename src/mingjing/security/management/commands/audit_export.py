@@ -3,9 +3,10 @@
 import getpass
 import json
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from mingjing.security.audit import log_event
@@ -15,10 +16,10 @@ from mingjing.security.checkpoints import make_checkpoint
 class Command(BaseCommand):
     help = "导出签名的审计链检查点（JSON），请保存在数据库以外的地方。"
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--output", metavar="FILE", help="写入该文件；省略时输出到标准输出。")
 
-    def handle(self, *args, output: str | None = None, **options) -> None:
+    def handle(self, *args: Any, output: str | None = None, **options: Any) -> None:
         # One transaction: the export is logged first, so that the checkpoint covers it, and
         # nothing is logged if the checkpoint cannot be made or written.
         try:

@@ -2,8 +2,9 @@
 
 import json
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mingjing.security.audit import (
     VerifyResult,
@@ -20,14 +21,14 @@ class Command(BaseCommand):
         "可同时与导出的检查点比对。异常时退出码为 1。"
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--checkpoint",
             metavar="FILE",
             help="由 audit_export 导出的检查点文件，用于发现整链改写或末尾删除。",
         )
 
-    def handle(self, *args, checkpoint: str | None = None, **options) -> None:
+    def handle(self, *args: Any, checkpoint: str | None = None, **options: Any) -> None:
         doc = self._load_checkpoint(checkpoint) if checkpoint else None
         result = verify_chain()
         self._fail_if_bad(result)
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             self.stdout.write(f"与检查点一致：第 {doc['seq']} 条摘要相符")
         self.stdout.write(f"审计链完整：共 {result.checked} 条")
 
-    def _load_checkpoint(self, path: str) -> dict:
+    def _load_checkpoint(self, path: str) -> dict[str, Any]:
         try:
             doc = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:

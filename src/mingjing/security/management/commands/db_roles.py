@@ -5,7 +5,9 @@ only, nothing but SELECT and INSERT on the audit table); with --execute runs it 
 configured database, which needs a superuser connection. See docs/deployment.md.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from mingjing.security.dbroles import role_sql
@@ -17,7 +19,7 @@ class Command(BaseCommand):
         "应用角色只有增删改查权限，对审计表只能查询和追加，无法关闭只追加触发器。"
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--owner", default="mingjing_owner", help="所有者角色（执行迁移）")
         parser.add_argument("--app", default="mingjing_app", help="应用角色（服务器连接用）")
         parser.add_argument("--database", help="数据库名，默认取 MINGJING_DATABASE_URL 中的")
@@ -25,7 +27,9 @@ class Command(BaseCommand):
             "--execute", action="store_true", help="以当前连接（须为超级用户）直接执行"
         )
 
-    def handle(self, *args, owner, app, database, execute, **options) -> None:
+    def handle(
+        self, *args: Any, owner: str, app: str, database: str, execute: bool, **options: Any
+    ) -> None:
         database = database or connection.settings_dict["NAME"]
         if not database:
             raise CommandError("请用 --database 指定数据库名。")

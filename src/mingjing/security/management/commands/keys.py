@@ -3,6 +3,9 @@
 Never prints any content, only key versions, algorithms, master key IDs and counts.
 """
 
+from datetime import datetime
+from typing import Any
+
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
@@ -44,7 +47,7 @@ class Command(BaseCommand):
         sub.add_parser("rewrap", help="用主密钥文件第一行的主密钥重新封装所有密钥")
         sub.add_parser("generate-master", help="生成一行新主密钥（ID:HEX），输出到标准输出")
 
-    def handle(self, *args, action: str, **options) -> None:
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
         try:
             getattr(self, "_" + action.replace("-", "_"))(**options)
         except (ImproperlyConfigured, keys.KeyUnwrapError) as exc:
@@ -52,7 +55,7 @@ class Command(BaseCommand):
 
     # --- status ------------------------------------------------------------------------------
 
-    def _status(self, **options) -> None:
+    def _status(self, **options: Any) -> None:
         family = configured_family()
         masters = load_master_keys()
         older = ", ".join(key.key_id for key in masters[1:]) or "无"
@@ -90,7 +93,9 @@ class Command(BaseCommand):
 
     # --- rotate ------------------------------------------------------------------------------
 
-    def _rotate(self, *, court: str | None, reencrypt: bool, batch_size: int, **options) -> None:
+    def _rotate(
+        self, *, court: str | None, reencrypt: bool, batch_size: int, **options: Any
+    ) -> None:
         if batch_size < 1:
             raise CommandError("--batch-size 必须是正整数。")
         for target in self._courts(court):
@@ -119,7 +124,7 @@ class Command(BaseCommand):
 
     # --- rewrap and generate-master ----------------------------------------------------------
 
-    def _rewrap(self, **options) -> None:
+    def _rewrap(self, **options: Any) -> None:
         counts = keys.rewrap_all()
         master_id = load_master_keys()[0].key_id
         self.stdout.write(
@@ -130,7 +135,7 @@ class Command(BaseCommand):
             "确认 `mingjing keys status` 中不再出现旧主密钥后，方可从文件中删除旧行。"
         )
 
-    def _generate_master(self, **options) -> None:
+    def _generate_master(self, **options: Any) -> None:
         self.stderr.write(
             "新主密钥如下（仅此一次输出）。将其作为主密钥文件的第一行，旧行保留在其后，"
             "然后执行 `mingjing keys rewrap`。",
@@ -148,5 +153,5 @@ def _describe_key(row: CourtKey, master_id: str) -> str:
     )
 
 
-def _local(moment) -> str:
+def _local(moment: datetime) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
