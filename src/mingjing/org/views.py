@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -12,6 +12,7 @@ from mingjing.org import grants
 from mingjing.org.forms import GrantDecisionForm
 from mingjing.org.models import RoleGrant
 from mingjing.security import policy
+from mingjing.security.http import AuthedHttpRequest
 
 
 def _grant_for(actor, grant_id: int) -> RoleGrant:
@@ -29,7 +30,7 @@ def _grant_for(actor, grant_id: int) -> RoleGrant:
 
 
 @login_required
-def grant_list(request: HttpRequest) -> HttpResponse:
+def grant_list(request: AuthedHttpRequest) -> HttpResponse:
     actor = request.actor
     if not policy.may_list_role_grants(actor):
         raise PermissionDenied(_("只有院长或党组书记确认角色授予。"))
@@ -51,7 +52,7 @@ def _add_errors(form, error: ValidationError) -> None:
 
 @login_required
 @limit_code_posts
-def grant_detail(request: HttpRequest, grant_id: int) -> HttpResponse:
+def grant_detail(request: AuthedHttpRequest, grant_id: int) -> HttpResponse:
     actor = request.actor
     grant = _grant_for(actor, grant_id)
     decide = policy.may_confirm_role_grant(actor, grant) and grant.status == "pending"

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -11,6 +11,7 @@ from mingjing.accounts.throttle import limit_code_posts
 from mingjing.oversight import selectors, services
 from mingjing.oversight.forms import DecisionForm, DisclosureRequestForm
 from mingjing.security import policy
+from mingjing.security.http import AuthedHttpRequest
 
 
 def _add_service_errors(form, error: ValidationError) -> None:
@@ -22,7 +23,7 @@ def _add_service_errors(form, error: ValidationError) -> None:
 
 
 @login_required
-def disclosure_list(request: HttpRequest) -> HttpResponse:
+def disclosure_list(request: AuthedHttpRequest) -> HttpResponse:
     actor = request.actor
     if not policy.may_list_disclosures(actor):
         raise PermissionDenied(_("您的角色不涉及查阅审批。"))
@@ -34,7 +35,7 @@ def disclosure_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def disclosure_new(request: HttpRequest) -> HttpResponse:
+def disclosure_new(request: AuthedHttpRequest) -> HttpResponse:
     if not policy.may_request_disclosure(request.actor):
         raise PermissionDenied(_("只有督察室人员可以申请查阅。"))
     form = DisclosureRequestForm(request.POST or None)
@@ -58,7 +59,7 @@ def disclosure_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @limit_code_posts
-def disclosure_detail(request: HttpRequest, disclosure_id: int) -> HttpResponse:
+def disclosure_detail(request: AuthedHttpRequest, disclosure_id: int) -> HttpResponse:
     actor = request.actor
     disclosure = selectors.disclosure_for(actor, disclosure_id)
     decide = policy.may_decide_disclosure(actor, disclosure) and disclosure.status == "pending"
@@ -93,7 +94,7 @@ def disclosure_detail(request: HttpRequest, disclosure_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def disclosure_revoke(request: HttpRequest, disclosure_id: int) -> HttpResponse:
+def disclosure_revoke(request: AuthedHttpRequest, disclosure_id: int) -> HttpResponse:
     disclosure = selectors.disclosure_for(request.actor, disclosure_id)
     try:
         services.disclosure_revoke(actor=request.actor, disclosure=disclosure, request=request)

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -18,11 +18,12 @@ from mingjing.records.special_forms import (
     RelativesReportForm,
 )
 from mingjing.security import policy, receipts
+from mingjing.security.http import AuthedHttpRequest
 
 ADD_ROW = "add_row"
 
 
-def _require_filer(request: HttpRequest) -> None:
+def _require_filer(request: AuthedHttpRequest) -> None:
     if not policy.may_file_special_report(request.actor):
         raise PermissionDenied(_("只有本院干警可以填写专项报告。"))
 
@@ -36,7 +37,7 @@ def _add_service_errors(form, error: ValidationError) -> None:
 
 
 @login_required
-def special_list(request: HttpRequest) -> HttpResponse:
+def special_list(request: AuthedHttpRequest) -> HttpResponse:
     """我的专项报告: the actor's own reports and the two forms to start one."""
     _require_filer(request)
     context = {
@@ -62,7 +63,7 @@ def _with_added_row(post):
     return data
 
 
-def _relatives_forms(request: HttpRequest, contents: dict | None):
+def _relatives_forms(request: AuthedHttpRequest, contents: dict | None):
     if request.method != "POST":
         initial = (contents or {}).get("relatives") or None
         form = RelativesReportForm(initial=contents)
@@ -80,7 +81,7 @@ def _valid_input(kind: str, form, formset):
     return form.to_input() if form.is_valid() else None
 
 
-def _save(request: HttpRequest, kind: str, form, formset, report):
+def _save(request: AuthedHttpRequest, kind: str, form, formset, report):
     """Save the draft through the service; the saved report, or None with errors on the form."""
     data = _valid_input(kind, form, formset)
     if data is None:
@@ -94,7 +95,7 @@ def _save(request: HttpRequest, kind: str, form, formset, report):
         return None
 
 
-def _form_page(request: HttpRequest, kind: str, report=None, contents=None) -> HttpResponse:
+def _form_page(request: AuthedHttpRequest, kind: str, report=None, contents=None) -> HttpResponse:
     formset = None
     if kind == SpecialReportKind.RELATIVES:
         form, formset = _relatives_forms(request, contents)
@@ -116,7 +117,7 @@ def _form_page(request: HttpRequest, kind: str, report=None, contents=None) -> H
 
 
 @login_required
-def special_new(request: HttpRequest, kind: str) -> HttpResponse:
+def special_new(request: AuthedHttpRequest, kind: str) -> HttpResponse:
     _require_filer(request)
     if kind not in SpecialReportKind.values:
         raise Http404("没有这种报告表")
@@ -124,7 +125,7 @@ def special_new(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @login_required
-def special_edit(request: HttpRequest, report_id: int) -> HttpResponse:
+def special_edit(request: AuthedHttpRequest, report_id: int) -> HttpResponse:
     """The reporter's draft; a submitted report sends him back to read it."""
     report = _own_report(request, report_id)
     if not policy.may_edit_special_report(request.actor, report):
@@ -136,7 +137,7 @@ def special_edit(request: HttpRequest, report_id: int) -> HttpResponse:
     return _form_page(request, report.kind, report, contents)
 
 
-def _own_report(request: HttpRequest, report_id: int) -> SpecialReport:
+def _own_report(request: AuthedHttpRequest, report_id: int) -> SpecialReport:
     report = special_selectors.special_report_for(request.actor, report_id)
     if not policy.is_reporter(request.actor, report):
         raise Http404("报告不存在")
@@ -147,7 +148,7 @@ def _own_report(request: HttpRequest, report_id: int) -> SpecialReport:
 
 
 @login_required
-def special_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+def special_detail(request: AuthedHttpRequest, report_id: int) -> HttpResponse:
     actor = request.actor
     report = special_selectors.special_report_for(actor, report_id)
     contents = special_selectors.special_report_contents(actor, report, request=request)
@@ -186,7 +187,7 @@ def _displayed(contents: dict) -> dict:
 
 @login_required
 @require_POST
-def special_submit(request: HttpRequest, report_id: int) -> HttpResponse:
+def special_submit(request: AuthedHttpRequest, report_id: int) -> HttpResponse:
     report = _own_report(request, report_id)
     try:
         special.special_report_submit(actor=request.actor, report=report, request=request)
@@ -198,7 +199,7 @@ def special_submit(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 @login_required
-def special_receipt(request: HttpRequest, report_id: int) -> HttpResponse:
+def special_receipt(request: AuthedHttpRequest, report_id: int) -> HttpResponse:
     """The signed receipt, downloadable by the reporter only."""
     report = special_selectors.special_report_for(request.actor, report_id)
     receipt = special_selectors.special_report_receipt(request.actor, report)
@@ -215,7 +216,7 @@ def special_receipt(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 @login_required
-def special_overview(request: HttpRequest) -> HttpResponse:
+def special_overview(request: AuthedHttpRequest) -> HttpResponse:
     """Submitted reports: form, reporter, department, dates; contents only on the report page."""
     if not policy.may_list_special_reports(request.actor):
         raise PermissionDenied(_("您的角色不涉及专项报告汇总。"))
@@ -224,7 +225,7 @@ def special_overview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def special_relatives(request: HttpRequest) -> HttpResponse:
+def special_relatives(request: AuthedHttpRequest) -> HttpResponse:
     """Relatives in the legal profession, by staff member, for recusal checks (reads logged)."""
     if not policy.may_view_relatives_register(request.actor):
         raise PermissionDenied(_("只有院管理员和院长可以查看近亲属从业登记。"))

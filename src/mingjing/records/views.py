@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from mingjing.records import selectors, services
 from mingjing.records.forms import AmendmentForm, RecordForm, initial_for, local_now_text
 from mingjing.records.models import Record, RecordStatus
 from mingjing.security import policy, receipts
+from mingjing.security.http import AuthedHttpRequest
 
 # Session key: form tokens of new-record forms already saved -> the record they made, so that
 # posting the same form twice (a double tap, a resent request) never makes a second record.
@@ -22,7 +23,7 @@ MAX_TOKENS = 20
 
 
 @login_required
-def record_list(request: HttpRequest) -> HttpResponse:
+def record_list(request: AuthedHttpRequest) -> HttpResponse:
     """My drafts first; then the records the actor may see the category and status of."""
     actor = request.actor
     records = selectors.records_with_metadata(actor).exclude(status=RecordStatus.DRAFT)
@@ -57,7 +58,7 @@ def _overdue(record: Record | None) -> bool:
 
 
 @login_required
-def record_detail(request: HttpRequest, record_id: int) -> HttpResponse:
+def record_detail(request: AuthedHttpRequest, record_id: int) -> HttpResponse:
     actor = request.actor
     record = selectors.record_for(actor, record_id)
     dossier = None
@@ -85,7 +86,7 @@ def record_detail(request: HttpRequest, record_id: int) -> HttpResponse:
 
 
 @login_required
-def record_receipt(request: HttpRequest, record_id: int) -> HttpResponse:
+def record_receipt(request: AuthedHttpRequest, record_id: int) -> HttpResponse:
     """The signed receipt, downloadable by the recorder only."""
     record = selectors.record_for(request.actor, record_id)
     receipt = receipts.receipt_for(record)
@@ -102,11 +103,11 @@ def record_receipt(request: HttpRequest, record_id: int) -> HttpResponse:
 # --- Recording --------------------------------------------------------------------------------
 
 
-def _saved_token(request: HttpRequest, token: str) -> int | None:
+def _saved_token(request: AuthedHttpRequest, token: str) -> int | None:
     return request.session.get(TOKENS_KEY, {}).get(token) if token else None
 
 
-def _remember_token(request: HttpRequest, token: str, record: Record) -> None:
+def _remember_token(request: AuthedHttpRequest, token: str, record: Record) -> None:
     if not token:
         return
     tokens = dict(list(request.session.get(TOKENS_KEY, {}).items())[-(MAX_TOKENS - 1) :])
@@ -115,7 +116,7 @@ def _remember_token(request: HttpRequest, token: str, record: Record) -> None:
 
 
 def _render_form(
-    request: HttpRequest, form: RecordForm, record: Record | None, attachments=None
+    request: AuthedHttpRequest, form: RecordForm, record: Record | None, attachments=None
 ) -> HttpResponse:
     if record is not None and attachments is None:
         attachments = selectors.draft_contents(request.actor, record)["attachments"]
@@ -130,14 +131,14 @@ def _render_form(
     return render(request, "records/form.html", context)
 
 
-def _my_case_numbers(request: HttpRequest) -> list[str]:
+def _my_case_numbers(request: AuthedHttpRequest) -> list[str]:
     from mingjing.cases.selectors import cases_handled_by
 
     return list(cases_handled_by(request.actor).values_list("number", flat=True)[:50])
 
 
 def _already_submitted(
-    request: HttpRequest, record: Record, *, changes_lost: bool = False
+    request: AuthedHttpRequest, record: Record, *, changes_lost: bool = False
 ) -> HttpResponse:
     if changes_lost:
         message = _(
@@ -150,7 +151,7 @@ def _already_submitted(
     return redirect("records:detail", record.pk)
 
 
-def _save(request: HttpRequest, record: Record | None) -> HttpResponse:
+def _save(request: AuthedHttpRequest, record: Record | None) -> HttpResponse:
     form = RecordForm(request.POST, request.FILES, actor=request.actor)
     submit = request.POST.get("action") == "submit"
     if form.is_valid():
@@ -164,7 +165,7 @@ def _save(request: HttpRequest, record: Record | None) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            if services.submitted_since(record):
+            if record is not None and services.submitted_since(record):
                 return _already_submitted(request, record, changes_lost=True)
             form.add_service_errors(exc)
         else:
@@ -176,7 +177,9 @@ def _save(request: HttpRequest, record: Record | None) -> HttpResponse:
     return _render_form(request, form, record)
 
 
-def _saved(request: HttpRequest, form: RecordForm, record: Record, submit: bool) -> HttpResponse:
+def _saved(
+    request: AuthedHttpRequest, form: RecordForm, record: Record, submit: bool
+) -> HttpResponse:
     _remember_token(request, form.cleaned_data.get("form_token", ""), record)
     _tell_about_colleagues(request, form)
     if submit:
@@ -186,7 +189,7 @@ def _saved(request: HttpRequest, form: RecordForm, record: Record, submit: bool)
     return redirect("records:edit", record.pk)
 
 
-def _tell_about_colleagues(request: HttpRequest, form: RecordForm) -> None:
+def _tell_about_colleagues(request: AuthedHttpRequest, form: RecordForm) -> None:
     """A typed subject name that matches colleagues: say who, and that they lose sight."""
     contents = {
         "subject_person_id": form.cleaned_data.get("subject_person"),
@@ -211,7 +214,7 @@ def _person_text(person) -> str:
 
 
 @login_required
-def record_new(request: HttpRequest) -> HttpResponse:
+def record_new(request: AuthedHttpRequest) -> HttpResponse:
     """Record an interference, inquiry or contact: saved as a draft, or submitted at once."""
     if not policy.may_record(request.actor):
         raise PermissionDenied
@@ -230,7 +233,7 @@ def record_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def record_edit(request: HttpRequest, record_id: int) -> HttpResponse:
+def record_edit(request: AuthedHttpRequest, record_id: int) -> HttpResponse:
     """Continue filling in one's own draft; a submitted record is never edited."""
     actor = request.actor
     record = selectors.record_for(actor, record_id)
@@ -246,7 +249,9 @@ def record_edit(request: HttpRequest, record_id: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, record_id: int, attachment_id: int) -> HttpResponse:
+def attachment_download(
+    request: AuthedHttpRequest, record_id: int, attachment_id: int
+) -> HttpResponse:
     """An attachment, for those who may read the record; every download is a logged read."""
     name, content_type, data = selectors.attachment_download(
         request.actor, record_id, attachment_id, request=request
@@ -260,7 +265,9 @@ def attachment_download(request: HttpRequest, record_id: int, attachment_id: int
 
 @login_required
 @require_POST
-def attachment_delete(request: HttpRequest, record_id: int, attachment_id: int) -> HttpResponse:
+def attachment_delete(
+    request: AuthedHttpRequest, record_id: int, attachment_id: int
+) -> HttpResponse:
     """Remove a file from one's own draft."""
     record = selectors.record_for(request.actor, record_id)
     if policy.may_amend_record(request.actor, record):  # submitted in another tab meanwhile
@@ -281,7 +288,7 @@ def attachment_delete(request: HttpRequest, record_id: int, attachment_id: int) 
 
 
 @login_required
-def record_amend(request: HttpRequest, record_id: int) -> HttpResponse:
+def record_amend(request: AuthedHttpRequest, record_id: int) -> HttpResponse:
     """Append a correction to one's own submitted record (the record itself never changes)."""
     record = selectors.record_for(request.actor, record_id)
     if not policy.may_amend_record(request.actor, record):
@@ -301,7 +308,7 @@ def record_amend(request: HttpRequest, record_id: int) -> HttpResponse:
 
 
 @login_required
-def late_reports(request: HttpRequest) -> HttpResponse:
+def late_reports(request: AuthedHttpRequest) -> HttpResponse:
     """Contact reports submitted after the 3-day deadline: metadata only, for the office."""
     if not policy.may_view_late_reports(request.actor):
         raise PermissionDenied
