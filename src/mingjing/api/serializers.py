@@ -11,7 +11,7 @@ def _date(value) -> str | None:
 def me(actor: Actor) -> dict:
     person = actor.person
     return {
-        "username": actor.user.username,
+        "username": actor.user.username if actor.user else "",
         "name": person.name if person else None,
         "court": actor.court.code if actor.court else None,
         "department": person.department.name if person and person.department else None,
