@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "mingjing.cases",
     "mingjing.security",
     "mingjing.records",
+    "mingjing.declarations",
     "mingjing.oversight",
     "mingjing.reporting",
     "mingjing.notify",

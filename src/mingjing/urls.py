@@ -6,7 +6,7 @@ urlpatterns = [
     path("accounts/", include("mingjing.accounts.urls")),
     path("cases/", include("mingjing.cases.urls")),
     path("records/", include("mingjing.records.urls")),
-    path("declarations/", include("mingjing.records.declaration_urls")),
+    path("declarations/", include("mingjing.declarations.urls")),
     path("special-reports/", include("mingjing.records.special_urls")),
     path("reports/", include("mingjing.reporting.urls")),
     path("reports/court/", include("mingjing.reporting.court_urls")),

@@ -2,7 +2,7 @@
 
 import pytest
 
-from mingjing.records.models import CaseDeclaration
+from mingjing.declarations.models import CaseDeclaration
 from mingjing.security.actor import actor_for
 
 

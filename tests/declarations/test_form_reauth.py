@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
-from mingjing.records.declarations import declaration_declare
+from mingjing.declarations.services import declaration_declare
 from tests.conftest import PASSWORD, SECRET_CONTENT, login_as
 from tests.declarations.conftest import actor
 

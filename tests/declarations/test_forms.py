@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from mingjing.records.declarations import declaration_declare
+from mingjing.declarations.services import declaration_declare
 from mingjing.security.models import AuditEvent
 from tests.conftest import SECRET_CONTENT, SECRET_SUBJECT
 from tests.declarations.conftest import actor

@@ -7,8 +7,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from mingjing.cases.models import Assignment, Case, CaseStage
-from mingjing.records.declarations import declaration_declare
-from mingjing.records.models import DeclarationStatus
+from mingjing.declarations.models import DeclarationStatus
+from mingjing.declarations.services import declaration_declare
 from tests.conftest import SECRET_CONTENT, SECRET_SUBJECT
 from tests.declarations.conftest import actor, declaration_of
 

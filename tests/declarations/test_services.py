@@ -4,14 +4,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from mingjing.cases.models import Assignment, AssignmentRole, Case
-from mingjing.imports.cases import cases_import
-from mingjing.records.declarations import (
+from mingjing.declarations.models import CaseDeclaration, DeclarationStatus
+from mingjing.declarations.services import (
     declaration_declare,
     declaration_rows,
     declarations_bind,
     declarations_sync,
 )
-from mingjing.records.models import CaseDeclaration, DeclarationStatus
+from mingjing.imports.cases import cases_import
 from mingjing.security.models import AuditEvent
 from tests.conftest import SECRET_CONTENT, SECRET_SUBJECT, make_record
 from tests.declarations.conftest import actor, declaration_of

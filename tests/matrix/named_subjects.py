@@ -12,7 +12,7 @@ that tests/test_permission_matrix.py checks those URLs against.
 
 from dataclasses import dataclass
 
-from mingjing.records.declarations import declaration_declare
+from mingjing.declarations.services import declaration_declare
 from mingjing.records.services import attachment_add, record_save_draft, record_submit
 from mingjing.security.actor import actor_for
 from tests.recording.helpers import record_input

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from mingjing.oversight.models import DisclosureRequest, DisclosureStatus
 from mingjing.oversight.services import disclosure_request
-from mingjing.records.declarations import declaration_declare
+from mingjing.declarations.services import declaration_declare
 from mingjing.records.services import (
     RecordInput,
     amendment_add,

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 from mingjing.api.auth import error, ok, token_required
 from mingjing.api.body import json_object
 from mingjing.cases import selectors as case_selectors
-from mingjing.records import declarations
-from mingjing.records.models import DeclarationStatus
+from mingjing.declarations import services as declarations
+from mingjing.declarations.models import DeclarationStatus
 from mingjing.security import policy
 
 NOT_FOUND = "案件不存在。"

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -6,8 +8,23 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from mingjing.cases import selectors
-from mingjing.records import declarations
 from mingjing.security import policy
+
+# What higher apps add to the case page (declarations: 一案一表), registered from their
+# AppConfig.ready: cases sit below them and do not import them (DESIGN.md section 6).
+_DETAIL_CONTEXT: list[Callable[[HttpRequest, object], dict]] = []
+
+
+def register_detail_context(provider: Callable[[HttpRequest, object], dict]) -> None:
+    if provider not in _DETAIL_CONTEXT:
+        _DETAIL_CONTEXT.append(provider)
+
+
+def _detail_context(request: HttpRequest, case) -> dict:
+    context: dict = {}
+    for provider in _DETAIL_CONTEXT:
+        context.update(provider(request, case))
+    return context
 
 
 @login_required
@@ -24,20 +41,4 @@ def search(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = selectors.case_for(request.actor, case_id)
-    return render(request, "cases/detail.html", {"case": case, **_declarations(request, case)})
-
-
-def _declarations(request: HttpRequest, case) -> dict:
-    """一案一表 on the case page: everyone's status; the handler's own buttons and records."""
-    actor = request.actor
-    rows = declarations.declaration_rows(actor, case)
-    handlers = frozenset(row.declaration.person_id for row in rows)
-    mine = next((row for row in rows if policy.is_case_handler(actor, {row.person.id})), None)
-    return {
-        "declaration_rows": rows,
-        "my_declaration": mine,
-        "my_records": declarations.own_case_records(actor.person, case) if mine else [],
-        "none_text": _(declarations.NONE_TEXT),
-        "may_print": policy.may_print_declarations(actor, case, handler_ids=handlers),
-        "may_bind": policy.may_bind_declarations(actor, case, handler_ids=handlers),
-    }
+    return render(request, "cases/detail.html", {"case": case, **_detail_context(request, case)})

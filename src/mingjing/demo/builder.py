@@ -30,7 +30,7 @@ from mingjing.cases.models import (
 from mingjing.org.grants import role_grant_bootstrap
 from mingjing.org.models import Court, Department, Person, PersonStatus, RoleAssignment
 from mingjing.org.roles import CONTENT_ROLES, Role
-from mingjing.records.declarations import declarations_sync
+from mingjing.declarations.services import declarations_sync
 
 DEMO_PASSWORD = "mingjing-demo"
 DEFAULT_SEED = 2026
@@ -275,7 +275,7 @@ SPECIAL = {
     "申请认定财产无主": (("person",), ()),
 }
 SPECIAL_WEIGHTS = (6, 2, 1, 1)
-ADMIN = {
+ADMIN_CASES = {
     "治安管理行政处罚": (("person",), ("济源市公安局",)),
     "工伤认定": (("person",), ("济源市人力资源和社会保障局",)),
     "政府信息公开": (("person",), ("济源市自然资源和规划局",)),
@@ -332,7 +332,7 @@ STREAMS = [
     Stream("民初", "MY2", 65, "civil", CIVIL_TWO, CIVIL_TWO_WEIGHTS, (20, 180), 0.2),
     Stream("民特", "LA", 10, "special", SPECIAL, SPECIAL_WEIGHTS, (3, 30)),
     Stream("刑初", "XS", 40, "criminal", CRIMINAL, CRIMINAL_WEIGHTS, (10, 90), 0.35),
-    Stream("行初", "XZ", 15, "admin", ADMIN, ADMIN_WEIGHTS, (40, 180), 0.7),
+    Stream("行初", "XZ", 15, "admin", ADMIN_CASES, ADMIN_WEIGHTS, (40, 180), 0.7),
     Stream("执保", "ZX", 12, "enforce", PRESERVATION, (3, 1), (1, 10)),
     Stream("执异", "ZX", 6, "enforce", OBJECTION, (1,), (15, 60), 1.0),
     Stream("民再", "SJ", 4, "retrial", CIVIL_TWO, CIVIL_TWO_WEIGHTS, (60, 200), 1.0),
@@ -503,6 +503,7 @@ def _plan_enforcement(rng: random.Random, judgments: list[PlannedCase]) -> list[
     chosen = rng.sample(closed, min(stream.count, len(closed)))
     planned = []
     for judgment in sorted(chosen, key=lambda c: (c.closed_on, c.cause)):
+        assert judgment.closed_on is not None  # only closed judgments were chosen
         filed = _workday(rng, judgment.closed_on + timedelta(days=20), LAST_DAY)
         stage, closed_on = _outcome(rng, filed, stream.days)
         case = PlannedCase(stream.kind, stream.department, judgment.cause, filed, closed_on, stage)
@@ -513,7 +514,7 @@ def _plan_enforcement(rng: random.Random, judgments: list[PlannedCase]) -> list[
 
 def _enforcement_parties(judgment: PlannedCase) -> list[tuple]:
     """The judgment's parties under their enforcement roles; its lawyers stay with it."""
-    roles = {
+    roles: dict[str, str] = {
         ParticipantRole.PLAINTIFF: ParticipantRole.APPLICANT,
         ParticipantRole.DEFENDANT: ParticipantRole.RESPONDENT,
         ParticipantRole.LAWYER: ParticipantRole.LAWYER,
@@ -578,7 +579,7 @@ class Staffing:
         judges = self.available(case.department, JUDGE_WEIGHTS, case.closed_on)
         weights = [JUDGE_WEIGHTS[p.spec.position] for p in judges]
         judge = self.rng.choices(judges, weights=weights)[0]
-        rows = [(AssignmentRole.JUDGE, judge)]
+        rows: list[tuple[str, PlannedPerson]] = [(AssignmentRole.JUDGE, judge)]
         if len(judges) < 3 or self.rng.random() >= panel:
             return rows
         others = self.rng.sample([p for p in judges if p is not judge], 2)
@@ -734,7 +735,7 @@ def _reset_passwords(users: list[User], password: str) -> int:
 
 def sync_people(
     people: list[PlannedPerson], courts: dict, departments: dict, users: dict, tally: Tally
-) -> dict[str, Person]:
+) -> dict[tuple[str, str], Person]:
     """People keyed by (court code, staff number)."""
     result = {}
     for code, court in courts.items():

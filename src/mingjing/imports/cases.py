@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache, partial
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -26,6 +27,7 @@ from mingjing.cases.models import (
     ParticipantRole,
 )
 from mingjing.cases.numbers import parse_case_number
+from mingjing.declarations.services import declarations_sync
 from mingjing.imports.people import Departments, choice_key, choice_table
 from mingjing.imports.tabular import (
     DATE_HINT,
@@ -47,7 +49,6 @@ from mingjing.imports.tabular import (
     split_positional,
 )
 from mingjing.org.models import Court, Department, Person
-from mingjing.records.declarations import declarations_sync
 from mingjing.security import audit
 from mingjing.security.actor import Actor
 
@@ -234,7 +235,8 @@ class _CaseValidator:
         assigned_on = None
         if "assigned_on" in cells:
             assigned_on = problems.check(partial(_date, cells["assigned_on"], column="分案日期"))
-        assignments = self._assignments(cells, values.get("department"), problems)
+        department = cast(Department | None, values.get("department"))
+        assignments = self._assignments(cells, department, problems)
         participants = _participants(cells, str(values.get("kind", "")), problems)
         problems.raise_any()
         return CaseRow(row.line, number, values, stage, assigned_on, participants, assignments)
@@ -266,14 +268,14 @@ class _CaseValidator:
                 if value is not None:
                     values[name] = value
         filed_on, closed_on = values.get("filed_on"), values.get("closed_on")
-        if filed_on and closed_on and closed_on < filed_on:
+        if filed_on and closed_on and closed_on < filed_on:  # type: ignore[operator]
             problems.add(f"结案日期 {closed_on} 早于立案日期 {filed_on}。")
 
     def _assignments(
         self, cells: dict, department: Department | None, problems: Problems
     ) -> set[tuple[int, str]]:
         department_id = department.pk if department is not None else None
-        found = set()
+        found: set[tuple[int, str]] = set()
         for name, role in HANDLER_ROLES.items():
             for text in split_list(cells[name]) if name in cells else ():
                 find = partial(self.handlers.find, text, department_id, HEADERS[name])
@@ -330,8 +332,8 @@ def _participants(cells: dict, kind: str, problems: Problems) -> dict[tuple[str,
     for column, default in _party_roles(kind).items():
         if column in cells:
             parse = partial(parse_participants, cells[column], default, HEADERS[column])
-            items += problems.check(parse, [])
-    items += problems.check(partial(_agents, cells, kind), [])
+            items += problems.check(parse, []) or []
+    items += problems.check(partial(_agents, cells, kind), []) or []
     for role, name, firm in items:
         if firm or (role, name) not in found:
             found[(role, name)] = firm
@@ -443,7 +445,7 @@ def _write_cases(
 
 def _save_new_departments(rows: list[CaseRow]) -> None:
     """Departments planned under `create_departments`, only those a written row uses."""
-    planned = {}
+    planned: dict[Any, Any] = {}
     for row in rows:
         department = row.values.get("department")
         if isinstance(department, Department) and department.pk is None:
@@ -517,7 +519,7 @@ def _plan_cases(
 def _case_values(row: CaseRow, current: dict | None) -> dict[str, object]:
     values = {name: value for name, value in row.values.items() if name != "department"}
     if "department" in row.values:
-        values["department_id"] = row.values["department"].pk  # type: ignore[union-attr]
+        values["department_id"] = row.values["department"].pk  # type: ignore[attr-defined]
     values["stage"] = _stage_for(row, current["stage"] if current else None)
     return values
 
@@ -617,4 +619,5 @@ def _update(model: type[Model], fields: Sequence[str], rows: list[tuple]) -> Non
 def _table(model: type[Model], fields: Sequence[str]) -> tuple[str, list[str]]:
     quote = connection.ops.quote_name
     meta = model._meta
-    return quote(meta.db_table), [quote(meta.get_field(name).column) for name in fields]
+    columns = [meta.get_field(name).column for name in fields]  # type: ignore[union-attr]
+    return quote(meta.db_table), [quote(column) for column in columns]  # type: ignore[arg-type]

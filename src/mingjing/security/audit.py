@@ -27,6 +27,7 @@ from django.utils import timezone
 from mingjing.security import crypto
 from mingjing.security.actor import Actor
 from mingjing.security.crypto import SM, configured_family
+from mingjing.security.labels import stored_label
 from mingjing.security.models import AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -202,7 +203,7 @@ def _user_identity(user: Any) -> tuple[int | None, str, Any]:
 def _object_ref(obj: Any) -> tuple[str, str]:
     if obj is None:
         return "", ""
-    return obj._meta.label[:50], str(obj.pk)[:64]
+    return stored_label(obj)[:50], str(obj.pk)[:64]
 
 
 def _normalised_detail(detail: dict | None) -> dict:

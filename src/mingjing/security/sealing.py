@@ -43,6 +43,7 @@ from mingjing.security.crypto import (
     parse_header,
 )
 from mingjing.security.keys import LEGACY_SEAL_MAGIC, SEAL_MAGIC, current_key, key_by_version
+from mingjing.security.labels import stored_label_lower
 from mingjing.security.models import CourtKey, KeyPurpose
 
 PURPOSES = (
@@ -91,7 +92,7 @@ def row_binding(model, pk, field: str) -> str:
     """The `bind` string of a sealed `field` of the row `pk` of `model` (class or instance)."""
     if pk is None:
         raise ValueError("行尚未保存，无法绑定密封内容：请先保存再密封。")
-    return f"{model._meta.label_lower}:{pk}:{field}"
+    return f"{stored_label_lower(model)}:{pk}:{field}"
 
 
 def binding(instance, field: str) -> str:

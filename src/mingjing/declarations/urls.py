@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from mingjing.records import declaration_views as views
+from mingjing.declarations import views
 
 app_name = "declarations"
 urlpatterns = [

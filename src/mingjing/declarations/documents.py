@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from mingjing.cases.models import Case
-from mingjing.records import selectors
-from mingjing.records.declarations import (
+from mingjing.declarations.services import (
     NONE_TEXT,
     DeclarationRow,
     case_records_for,
     declaration_rows,
 )
+from mingjing.records import selectors
 from mingjing.records.models import Record
 from mingjing.security import audit, policy
 from mingjing.security.actor import Actor

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from mingjing.accounts.reauth import reauth_required
 from mingjing.cases import selectors as case_selectors
-from mingjing.records import declaration_forms as forms
-from mingjing.records import declarations
-from mingjing.security import audit
+from mingjing.declarations import documents as forms
+from mingjing.declarations import services as declarations
+from mingjing.security import audit, policy
 from mingjing.security.spreadsheet import append_row
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -133,3 +133,19 @@ def _workbook(groups: list[declarations.DepartmentMissing]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def case_detail_context(request: HttpRequest, case) -> dict:
+    """一案一表 on the case page: everyone's status; the handler's own buttons and records."""
+    actor = request.actor
+    rows = declarations.declaration_rows(actor, case)
+    handlers = frozenset(row.declaration.person_id for row in rows)
+    mine = next((row for row in rows if policy.is_case_handler(actor, {row.person.id})), None)
+    return {
+        "declaration_rows": rows,
+        "my_declaration": mine,
+        "my_records": declarations.own_case_records(actor.person, case) if mine else [],
+        "none_text": _(declarations.NONE_TEXT),
+        "may_print": policy.may_print_declarations(actor, case, handler_ids=handlers),
+        "may_bind": policy.may_bind_declarations(actor, case, handler_ids=handlers),
+    }

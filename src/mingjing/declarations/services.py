@@ -10,12 +10,13 @@ live from Record.cases, so a record submitted later is never missing from the fo
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -23,7 +24,9 @@ from django.utils.translation import gettext_noop
 from mingjing.cases.models import Assignment, Case, CaseStage
 from mingjing.cases.numbers import normalise_case_number
 from mingjing.cases.selectors import visible_cases
-from mingjing.records.models import CaseDeclaration, DeclarationStatus, Record
+from mingjing.declarations.models import CaseDeclaration, DeclarationStatus
+from mingjing.org.models import Court, Person
+from mingjing.records.models import Record
 from mingjing.records.selectors import SUBMITTED
 from mingjing.security import audit, policy, transitions
 from mingjing.security.actor import Actor
@@ -36,7 +39,9 @@ CLOSED_STAGES = (CaseStage.CLOSED, CaseStage.ARCHIVED)
 # --- Expecting declarations ------------------------------------------------------------------
 
 
-def assignment_saved(sender, instance: Assignment, created: bool, raw: bool = False, **kwargs):
+def assignment_saved(
+    sender: Any, instance: Assignment, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
     """post_save of cases.Assignment: the newly assigned person owes a declaration."""
     if created and not raw:
         declaration_expect(case_id=instance.case_id, person_id=instance.person_id)
@@ -55,7 +60,7 @@ def declaration_expect(*, case_id: int, person_id: int) -> CaseDeclaration:
 
 
 def declarations_sync(
-    *, court=None, case_ids: Iterable[int] | None = None, actor: Actor | None = None
+    *, court: Court | None = None, case_ids: Iterable[int] | None = None, actor: Actor | None = None
 ) -> int:
     """Create the missing pending declarations in bulk (imports write assignments by SQL).
 
@@ -78,7 +83,7 @@ def declarations_sync(
     return created
 
 
-def _sync_round(where: str, params: list) -> int:
+def _sync_round(where: str, params: list[Any]) -> int:
     """Insert a pending declaration for every assigned (case, person) pair that has none."""
     quote = connection.ops.quote_name
     declarations, assignments = CaseDeclaration._meta.db_table, Assignment._meta.db_table
@@ -93,7 +98,7 @@ def _sync_round(where: str, params: list) -> int:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [DeclarationStatus.PENDING, False, now, *params])
-        return max(cursor.rowcount, 0)
+        return max(int(cursor.rowcount), 0)
 
 
 # --- Declaring and binding -------------------------------------------------------------------
@@ -104,7 +109,7 @@ def handler_ids(case: Case) -> frozenset[int]:
     return frozenset(Assignment.objects.filter(case=case).values_list("person_id", flat=True))
 
 
-def own_case_records(person, case: Case) -> QuerySet[Record]:
+def own_case_records(person: Person | None, case: Case) -> QuerySet[Record]:
     """The submitted records `person` made that are linked to `case` (his own: he may read)."""
     if person is None:
         return Record.objects.none()
@@ -114,7 +119,7 @@ def own_case_records(person, case: Case) -> QuerySet[Record]:
 
 
 def declaration_declare(
-    *, actor: Actor, case: Case, none_to_report: bool, request=None
+    *, actor: Actor, case: Case, none_to_report: bool, request: HttpRequest | None = None
 ) -> CaseDeclaration:
     """The handler declares his records about the case, or that there was none.
 
@@ -141,7 +146,12 @@ def declaration_declare(
         )
         detail = {"case": case.id, "none_to_report": none_to_report, "records": count}
         detail["again"] = again
-        log = {"actor": actor, "obj": declaration, "detail": detail, "request": request}
+        log: dict[str, Any] = {
+            "actor": actor,
+            "obj": declaration,
+            "detail": detail,
+            "request": request,
+        }
         audit.log_event(action="declaration.declare", **log)
     return declaration
 
@@ -149,7 +159,9 @@ def declaration_declare(
 def _own_declaration(actor: Actor, case: Case) -> CaseDeclaration:
     person_id = actor.person.id if actor.person else None
     declaration = (
-        CaseDeclaration.objects.select_for_update().filter(case=case, person_id=person_id).first()
+        CaseDeclaration.objects.select_for_update()
+        .filter(case=case, person_id=person_id)  # type: ignore[misc]  # None: IS NULL
+        .first()
     )
     if declaration is None and person_id in handler_ids(case):
         expected = declaration_expect(case_id=case.id, person_id=person_id)
@@ -173,7 +185,7 @@ def _check_choice(none_to_report: bool, count: int) -> None:
         )
 
 
-def declarations_bind(*, actor: Actor, case: Case, request=None) -> int:
+def declarations_bind(*, actor: Actor, case: Case, request: HttpRequest | None = None) -> int:
     """Mark the case's declarations bound into the secondary file (副卷) at closing.
 
     Allowed to the case's handlers and the head of the handling department
@@ -215,7 +227,7 @@ class DeclarationRow:
     record_count: int | None  # None when the viewer may not see counts
 
     @property
-    def person(self):
+    def person(self) -> Person:
         return self.declaration.person
 
     @property
@@ -228,9 +240,9 @@ class DeclarationRow:
         return bool(self.declaration.none_to_report and self.record_count)
 
 
-def _handlers(case: Case) -> dict[int, tuple[object, list[str]]]:
+def _handlers(case: Case) -> dict[int, tuple[Person, list[str]]]:
     """person id -> (person, role labels) for everyone assigned to the case."""
-    handlers: dict[int, tuple[object, list[str]]] = {}
+    handlers: dict[int, tuple[Person, list[str]]] = {}
     for assignment in Assignment.objects.filter(case=case).select_related("person").order_by("id"):
         person, roles = handlers.setdefault(assignment.person_id, (assignment.person, []))
         roles.append(str(assignment.get_role_display()))
@@ -240,7 +252,8 @@ def _handlers(case: Case) -> dict[int, tuple[object, list[str]]]:
 def case_records_for(actor: Actor, case: Case) -> QuerySet[Record]:
     """Submitted records linked to the case, minus those naming the viewer as their subject."""
     records = Record.objects.filter(court_id=case.court_id, cases=case, status__in=SUBMITTED)
-    return policy.without_named_subject(actor, records)
+    visible: QuerySet[Record] = policy.without_named_subject(actor, records)
+    return visible
 
 
 def declaration_rows(actor: Actor, case: Case) -> list[DeclarationRow]:
@@ -280,7 +293,7 @@ class CloseCheck:
     def may_close(self) -> bool:
         return not self.pending
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "case_id": self.case.id,
             "case_number": self.case.number,
@@ -315,7 +328,7 @@ def case_by_number(actor: Actor, raw: str) -> Case:
 class HandlerMissing:
     name: str
     staff_no: str
-    cases: list[tuple[str, datetime | None]]  # (case number, closed_on)
+    cases: list[tuple[str, date | None]]  # (case number, closed_on)
 
     @property
     def count(self) -> int:
