@@ -17,7 +17,7 @@ class AuthedHttpRequest(HttpRequest):
     """A request behind `login_required` (or the API's token check): a user and his actor.
 
     `actor.person` and `actor.court` may still be None (an account with no person acts as
-    nobody); narrow with `actor.known()` or `mingjing.security.actor.known_or_403`.
+    nobody): narrow with `security.actor.is_known(actor)` or `known_or_403(actor)`.
     """
 
     user: User
