@@ -36,6 +36,18 @@ CAST_SPEC = {
 ROLE_USERS = [name for name in CAST_SPEC]
 
 
+@pytest.fixture(autouse=True)
+def _api_answers_follow_the_openapi_document(monkeypatch):
+    """Every /api/v1 answer in every test is validated against the generated OpenAPI
+    document (tests/api_contract.py), as zulip validates its API tests."""
+    from django.test import Client
+
+    from tests.api_contract import checked
+
+    if not getattr(Client.request, "openapi_checked", False):
+        monkeypatch.setattr(Client, "request", checked(Client.request))
+
+
 @dataclass
 class Cast:
     courts: dict

@@ -14,7 +14,7 @@ from mingjing.accounts.models import ApiToken, User
 from mingjing.accounts.services import api_token_create
 from mingjing.api import serializers
 from mingjing.api import urls as api_urls
-from mingjing.api.openapi import openapi_document
+from mingjing.api.v1 import openapi_document
 from mingjing.security.actor import actor_for
 from tests.conftest import PASSWORD, enrolled_totp
 

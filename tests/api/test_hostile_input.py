@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from mingjing.accounts.services import api_token_create
 from mingjing.api import body as api_body
-from mingjing.api.openapi import openapi_document
+from mingjing.api.v1 import openapi_document
 from mingjing.records.models import Amendment, Record
 from mingjing.reporting.models import MonthlyReport
 from mingjing.security.models import AuditEvent

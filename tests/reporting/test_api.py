@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from mingjing.accounts.services import api_token_create
 from mingjing.api import reports as api_reports
-from mingjing.api.openapi import openapi_document
+from mingjing.api.v1 import openapi_document
 from mingjing.reporting import selectors, services
 from mingjing.reporting.models import MonthlyReport
 from mingjing.security.actor import actor_for

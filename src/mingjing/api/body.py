@@ -1,14 +1,12 @@
 """Reading an API request body: one JSON object, or a Chinese reason why not.
 
-Refused before any handler looks at it: what is not UTF-8 JSON, what is not an object,
-nesting deeper than MAX_DEPTH (a deeply nested body must not reach Python's recursion limit),
-integers beyond 64 bits, NUL characters (refused on the web too) and lone surrogates in any
-string or key.
+api.v1 reads every body with `parse_object`, refusing before any schema looks at it: what
+is not UTF-8 JSON, what is not an object, nesting deeper than MAX_DEPTH (a deeply nested body
+must not reach Python's recursion limit), integers beyond 64 bits, NUL characters (refused on
+the web too) and lone surrogates in any string or key.
 """
 
 import json
-
-from django.http import HttpRequest
 
 MAX_DEPTH = 20
 MAX_INT = 2**63 - 1
@@ -96,9 +94,3 @@ def parse_object(raw: bytes) -> dict:
 
 def _no_constant(name: str):
     raise ValueError(f"{name} is not JSON")
-
-
-def json_object(request: HttpRequest) -> dict:
-    """The request's JSON object, or BodyError (the API middleware answers 400 with its
-    message). An oversized body raises Django's RequestDataTooBig: answered with 413."""
-    return parse_object(request.body)

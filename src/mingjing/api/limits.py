@@ -1,5 +1,5 @@
-"""What the API accepts, in one place: the handlers validate with these and the OpenAPI
-document (api.openapi, api.records_openapi, api.reports) is generated from them."""
+"""What the API accepts, in one place: the request schemas (api.schemas) validate with these,
+and the OpenAPI document (api.v1) is generated from those schemas."""
 
 # Text fields of a record (characters).
 TEXT_FIELDS = {

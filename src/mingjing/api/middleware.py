@@ -42,10 +42,14 @@ def is_api(request: HttpRequest) -> bool:
     return request.path_info.startswith(API_PREFIX)
 
 
-def error_response(status: int, message: str | None = None) -> JsonResponse:
+def error_response(status: int, message: str | None = None, **extra) -> JsonResponse:
+    """The one error shape of the API: {"error": "<中文说明>", ...}; `extra` adds `fields`
+    (字段名 → 中文说明) or `otp_required`, as the Error schema of api.schemas says."""
     fallback = MESSAGES.get(status) or MESSAGES[500 if status >= 500 else 400]
     return JsonResponse(
-        {"error": message or fallback}, status=status, json_dumps_params={"ensure_ascii": False}
+        {"error": message or fallback, **extra},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
     )
 
 

@@ -2,121 +2,34 @@
 
 Lists give metadata only; contents come from reading one record, which is logged. Bad input
 answers 400 with a Chinese message per field and changes nothing; another court's record, or
-one the caller may not see, answers 404.
+one the caller may not see, answers 404. Field rules: api.schemas (RecordInput and others).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, JsonResponse
-from django.urls import path
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.http import Http404, JsonResponse
+from ninja import Router, Status
 
-from mingjing.api.auth import error, ok, token_required
-from mingjing.api.body import json_object
-from mingjing.api.limits import AMENDMENT_FIELDS, CASE_NUMBER_CHARS, MAX_CASE_NUMBERS, TEXT_FIELDS
-from mingjing.api.records_openapi import OPENAPI_PATHS, OPENAPI_SCHEMAS
+from mingjing.api import schemas as s
+from mingjing.api.auth import error
 from mingjing.oversight.selectors import granted_record_ids
 from mingjing.records import selectors, services
-from mingjing.records.models import Behaviour, Category, Manner, Record, SubjectKind
-from mingjing.records.occurred import occurred_at_problem
+from mingjing.records.models import Record
 from mingjing.security import policy, receipts
 from mingjing.security.actor import Actor
+from mingjing.security.http import AuthedHttpRequest
 
 MAX_LIST = 100
-CHOICE_FIELDS = {
-    "category": Category,
-    "behaviour": Behaviour,
-    "manner": Manner,
-    "subject_kind": SubjectKind,
-}
-BOOL_FIELDS = ("not_about_a_case", "off_hours_contact")
-INPUT_FIELDS = {*CHOICE_FIELDS, "occurred_at", *TEXT_FIELDS, *BOOL_FIELDS}
-INPUT_FIELDS |= {"subject_person_id", "case_numbers"}
 BAD_REQUEST = "请求内容有误，请按字段说明修改。"
+router = Router(tags=["records"])
 
 
 # --- Input --------------------------------------------------------------------------------
 
 
-def _body(request: HttpRequest) -> dict:
-    """The JSON object; a bad body raises BodyError, answered 400 by the API middleware."""
-    return json_object(request)
-
-
-def _choice_errors(body: dict) -> dict[str, str]:
-    errors = {}
-    for name, choices in CHOICE_FIELDS.items():
-        if body.get(name) not in choices.values:
-            errors[name] = "必填，可选值：" + "、".join(choices.values) + "。"
-    return errors
-
-
-def _text_errors(body: dict) -> dict[str, str]:
-    errors = {}
-    for name, limit in TEXT_FIELDS.items():
-        value = body.get(name, "")
-        if not isinstance(value, str):
-            errors[name] = "应为字符串。"
-        elif len(value) > limit:
-            errors[name] = f"不能超过 {limit} 个字。"
-    return errors
-
-
-def _other_errors(body: dict) -> dict[str, str]:
-    errors = {name: "应为 true 或 false。" for name in BOOL_FIELDS if _not(bool, body, name)}
-    person = body.get("subject_person_id")
-    if person is not None and (not isinstance(person, int) or isinstance(person, bool)):
-        errors["subject_person_id"] = "应为本院人员的 ID（整数）或 null。"
-    numbers = body.get("case_numbers", [])
-    if not isinstance(numbers, list) or not all(isinstance(n, str) for n in numbers):
-        errors["case_numbers"] = '应为案号字符串的数组，如 ["（2026）豫9001民初123号"]。'
-    elif len(numbers) > MAX_CASE_NUMBERS or any(len(n) > CASE_NUMBER_CHARS for n in numbers):
-        errors["case_numbers"] = (
-            f"至多 {MAX_CASE_NUMBERS} 个案号，每个不超过 {CASE_NUMBER_CHARS} 个字。"
-        )
-    for name in sorted(set(body) - INPUT_FIELDS):
-        errors[name] = "未知字段。"
-    return errors
-
-
-def _not(kind: type, body: dict, name: str) -> bool:
-    return name in body and not isinstance(body[name], kind)
-
-
-def _occurred_at(body: dict):
-    """The parsed time, or None when missing or not a real date-time (2026-02-30 is not)."""
-    value = body.get("occurred_at")
-    try:
-        parsed = parse_datetime(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-    if parsed is not None and timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed
-
-
-def parse_record_input(body: dict) -> tuple[services.RecordInput | None, dict[str, str]]:
-    """A RecordInput from a JSON object, or the errors, one Chinese message per field."""
-    errors = {**_choice_errors(body), **_text_errors(body), **_other_errors(body)}
-    occurred_at = _occurred_at(body)
-    if occurred_at is None:
-        errors["occurred_at"] = "必填，ISO 8601 日期时间，如 2026-03-02T09:30:00+08:00。"
-    elif problem := occurred_at_problem(occurred_at):
-        errors["occurred_at"] = problem
-    if errors:
-        return None, errors
-    texts = {name: body.get(name, "") for name in TEXT_FIELDS}
-    flags = {name: body.get(name, False) for name in BOOL_FIELDS}
-    return services.RecordInput(
-        **{name: body[name] for name in CHOICE_FIELDS},
-        occurred_at=occurred_at,
-        subject_person_id=body.get("subject_person_id"),
-        case_numbers=list(body.get("case_numbers", [])),
-        **texts,
-        **flags,
-    ), {}
+def parse_record_input(data: s.RecordInput) -> services.RecordInput:
+    """The service's RecordInput from the validated body."""
+    values = data.model_dump()
+    return services.RecordInput(**{**values, "case_numbers": list(data.case_numbers)})
 
 
 def _invalid(exc: ValidationError) -> JsonResponse:
@@ -180,7 +93,7 @@ def _attachment_out(attachment: dict) -> dict:
     }
 
 
-def record_detail(actor: Actor, record: Record, request: HttpRequest) -> dict:
+def record_detail(actor: Actor, record: Record, request: AuthedHttpRequest) -> dict:
     """Metadata, and the contents when the policy allows (a logged read)."""
     out = {**record_summary(actor, record), "contents": None}
     out.update(attachments=[], amendments=[])
@@ -202,6 +115,13 @@ def _colleague_out(person) -> dict:
 
 # --- Endpoints ----------------------------------------------------------------------------
 
+ID = "/records/{int:record_id}"
+DENIED = {401: s.Error, 403: s.Error}
+MISSING = {404: s.Error}
+BAD = {400: s.FieldErrors}
+# Contents that fail to unseal (tampered, or copied from another record): security middleware.
+SEALED = {409: s.Error}
+
 
 def _found(actor: Actor, record_id: int) -> Record | None:
     try:
@@ -210,7 +130,14 @@ def _found(actor: Actor, record_id: int) -> Record | None:
         return None
 
 
-def _list(request: HttpRequest) -> JsonResponse:
+@router.get(
+    "/records",
+    url_name="records_list",
+    summary="我可见的记录（元数据，最新的 100 条）",
+    response={200: s.RecordList, **DENIED},
+)
+def records_list(request: AuthedHttpRequest):
+    """The records the caller may see (metadata)."""
     actor = request.actor
     found = (
         selectors.records_with_metadata(actor)
@@ -218,25 +145,22 @@ def _list(request: HttpRequest) -> JsonResponse:
         .order_by("-occurred_at")[:MAX_LIST]
     )
     granted = granted_record_ids(actor)
-    return ok({"results": [record_summary(actor, r, granted_ids=granted) for r in found]})
+    return {"results": [record_summary(actor, r, granted_ids=granted) for r in found]}
 
 
-def _create(request: HttpRequest) -> JsonResponse:
+@router.post("/records", summary="新建草稿", response={201: s.RecordSummary, **BAD, **DENIED})
+def records_create(request: AuthedHttpRequest, data: s.RecordInput):
+    """A new draft."""
     if not policy.may_record(request.actor):
         return error(403, "只有本院干警可以填写记录。")
-    return _write(request, None, status=201)
+    return _write(request, data, None, status=201)
 
 
-def _write(request: HttpRequest, record: Record | None, *, status: int) -> JsonResponse:
-    body = _body(request)
-    if body is None:
-        return error(400, "请求体必须是 JSON 对象。")
-    data, errors = parse_record_input(body)
-    if errors:
-        return error(400, BAD_REQUEST, fields=errors)
+def _write(request: AuthedHttpRequest, data: s.RecordInput, record: Record | None, *, status: int):
+    parsed = parse_record_input(data)
     try:
         record = services.record_save_draft(
-            actor=request.actor, data=data, record=record, request=request
+            actor=request.actor, data=parsed, record=record, request=request
         )
     except ValidationError as exc:
         if record is not None and services.submitted_since(record):
@@ -244,30 +168,37 @@ def _write(request: HttpRequest, record: Record | None, *, status: int) -> JsonR
         return _invalid(exc)
     except PermissionDenied:
         return error(403, "无权修改该记录。")
-    return ok(record_summary(request.actor, record), status=status)
+    return Status(status, record_summary(request.actor, record))
 
 
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-@token_required
-def records_list(request: HttpRequest) -> JsonResponse:
-    """GET: the records the caller may see (metadata). POST: a new draft."""
-    return _list(request) if request.method == "GET" else _create(request)
-
-
-@csrf_exempt
-@require_http_methods(["GET", "PUT"])
-@token_required
-def records_detail(request: HttpRequest, record_id: int) -> JsonResponse:
-    """GET: one record (contents when allowed, logged). PUT: replace one's own draft."""
+@router.get(
+    ID,
+    url_name="records_detail",
+    summary="一条记录；有权时含内容（查阅记入审计）",
+    response={200: s.RecordDetail, **SEALED, **MISSING, **DENIED},
+    exclude_unset=True,
+)
+def records_detail(request: AuthedHttpRequest, record_id: int):
+    """One record (contents when allowed, logged)."""
     record = _found(request.actor, record_id)
     if record is None:
         return error(404, "记录不存在。")
-    if request.method == "GET":
-        return ok(record_detail(request.actor, record, request))
+    return record_detail(request.actor, record, request)
+
+
+@router.put(
+    ID,
+    summary="修改本人的草稿（整体替换）",
+    response={200: s.RecordSummary, 409: s.Error, **BAD, **MISSING, **DENIED},
+)
+def records_replace(request: AuthedHttpRequest, record_id: int, data: s.RecordInput):
+    """Replace one's own draft."""
+    record = _found(request.actor, record_id)
+    if record is None:
+        return error(404, "记录不存在。")
     if not policy.may_edit_record(request.actor, record):
         return error(409 if policy.is_recorder(request.actor, record) else 404, _locked(record))
-    return _write(request, record, status=200)
+    return _write(request, data, record, status=200)
 
 
 def _locked(record: Record) -> str:
@@ -276,23 +207,18 @@ def _locked(record: Record) -> str:
     return "记录不存在。"
 
 
-@csrf_exempt
-@require_POST
-@token_required
-def records_submit(request: HttpRequest, record_id: int) -> JsonResponse:
-    """Submit one's own draft; answers the signed receipt. Body: {"late_reason": "..."}."""
+@router.post(
+    ID + "/submit",
+    url_name="records_submit",
+    summary="提交本人的草稿，返回签名回执",
+    response={200: s.RecordSubmitted, 409: s.Error, **BAD, **MISSING, **DENIED},
+)
+def records_submit(request: AuthedHttpRequest, record_id: int, data: s.SubmitInput | None = None):
+    """Submit one's own draft; answers the signed receipt."""
     record = _found(request.actor, record_id)
     if record is None or not policy.is_recorder(request.actor, record):
         return error(404, "记录不存在。")
-    body = _body(request)
-    late_reason = body.get("late_reason")
-    if not isinstance(late_reason, str | None):
-        return error(400, BAD_REQUEST, fields={"late_reason": "应为字符串。"})
-    limit = TEXT_FIELDS["late_reason"]
-    if late_reason is not None and len(late_reason) > limit:
-        return error(400, BAD_REQUEST, fields={"late_reason": f"不能超过 {limit} 个字。"})
-    if unknown := sorted(set(body) - {"late_reason"}):
-        return error(400, BAD_REQUEST, fields={name: "未知字段。" for name in unknown})
+    late_reason = data.late_reason if data else None
     try:
         record, receipt = services.record_submit(
             actor=request.actor,
@@ -304,54 +230,42 @@ def records_submit(request: HttpRequest, record_id: int) -> JsonResponse:
     except ValidationError as exc:
         return _invalid(exc) if hasattr(exc, "error_dict") else error(409, " ".join(exc.messages))
     document = receipts.receipt_document(receipt)
-    return ok({"record": record_summary(request.actor, record), "receipt": document})
+    return {"record": record_summary(request.actor, record), "receipt": document}
 
 
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-@token_required
-def records_amendments(request: HttpRequest, record_id: int) -> JsonResponse:
-    """GET: the corrections, in order (a logged read). POST: append one (the recorder only)."""
+@router.get(
+    ID + "/amendments",
+    url_name="records_amendments",
+    summary="更正说明，按时间顺序（查阅记入审计）",
+    response={200: s.AmendmentList, **SEALED, **MISSING, **DENIED},
+)
+def records_amendments(request: AuthedHttpRequest, record_id: int):
+    """The corrections, in order (a logged read)."""
     actor = request.actor
     record = _found(actor, record_id)
     if record is None or not selectors.may_read(actor, record):
         return error(404, "记录不存在。")
-    if request.method == "GET":
-        dossier = selectors.record_dossier(actor, record, request=request)
-        return ok({"results": [_amendment_out(a) for a in dossier["amendments"]]})
-    return _amend(request, record)
+    dossier = selectors.record_dossier(actor, record, request=request)
+    return {"results": [_amendment_out(a) for a in dossier["amendments"]]}
 
 
-def _amend(request: HttpRequest, record: Record) -> JsonResponse:
-    if not policy.may_amend_record(request.actor, record):
+@router.post(
+    ID + "/amendments",
+    summary="追加更正说明（仅记录人，已提交的记录）",
+    response={201: s.RecordAmendment, **SEALED, **BAD, **MISSING, **DENIED},
+)
+def records_amend(request: AuthedHttpRequest, record_id: int, data: s.AmendmentInput):
+    """Append a correction (the recorder only)."""
+    actor = request.actor
+    record = _found(actor, record_id)
+    if record is None or not selectors.may_read(actor, record):
+        return error(404, "记录不存在。")
+    if not policy.may_amend_record(actor, record):
         return error(403, "只有记录人可以更正已提交的记录。")
-    body = _body(request)
-    if body is None:
-        return error(400, "请求体必须是 JSON 对象。")
-    values = {name: body.get(name, "") for name in AMENDMENT_FIELDS}
-    bad = {name: "应为字符串。" for name, value in values.items() if not isinstance(value, str)}
-    bad |= {
-        name: f"不能超过 {AMENDMENT_FIELDS[name]} 个字。"
-        for name, value in values.items()
-        if name not in bad and len(value) > AMENDMENT_FIELDS[name]
-    }
-    bad |= {name: "未知字段。" for name in sorted(set(body) - set(AMENDMENT_FIELDS))}
-    if bad:
-        return error(400, BAD_REQUEST, fields=bad)
+    values = data.model_dump()
     try:
-        amendment = services.amendment_add(
-            actor=request.actor, record=record, request=request, **values
-        )
+        amendment = services.amendment_add(actor=actor, record=record, request=request, **values)
     except ValidationError as exc:
         return _invalid(exc)
     texts = {name: value.strip() for name, value in values.items()}
-    return ok({"id": amendment.id, "created_at": _iso(amendment.created_at), **texts}, status=201)
-
-
-__all__ = ["OPENAPI_PATHS", "OPENAPI_SCHEMAS", "urlpatterns"]
-urlpatterns = [
-    path("records", records_list, name="records_list"),
-    path("records/<int:record_id>", records_detail, name="records_detail"),
-    path("records/<int:record_id>/submit", records_submit, name="records_submit"),
-    path("records/<int:record_id>/amendments", records_amendments, name="records_amendments"),
-]
+    return Status(201, {"id": amendment.id, "created_at": _iso(amendment.created_at), **texts})
