@@ -6,9 +6,9 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from mingjing.oversight.models import Screening
 from mingjing.oversight.screening import screening_classify, screening_dispose
 from mingjing.oversight.selectors import screening_outcome_for, screening_queue
-from mingjing.records.models import Screening
 from mingjing.security.actor import actor_for
 from mingjing.security.models import AuditEvent
 from tests.conftest import SECRET_CONTENT, make_record
@@ -237,3 +237,17 @@ def test_posting_to_a_disposed_record_changes_nothing(cast, login, records):
     response = client.post(url, {"disposition": "no_action", "note": ""})
     assert response.status_code == 302
     assert Screening.objects.get().disposition == "referred_discipline"
+
+
+def test_moved_models_keep_their_stored_labels():
+    """Screening and CaseDeclaration moved apps (issue 9.3) with their tables; sealed notes
+    stay bound, and audit events name them, under the labels their rows were stored with."""
+    from mingjing.declarations.models import CaseDeclaration
+    from mingjing.security.labels import stored_label
+    from mingjing.security.sealing import row_binding
+
+    assert Screening._meta.db_table == "records_screening"
+    assert CaseDeclaration._meta.db_table == "records_casedeclaration"
+    assert row_binding(Screening, 7, "sealed_note") == "records.screening:7:sealed_note"
+    assert stored_label(Screening) == "records.Screening"
+    assert stored_label(CaseDeclaration) == "records.CaseDeclaration"

@@ -18,16 +18,14 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from mingjing.oversight.models import DisclosureRequest
+from mingjing.oversight.models import Classification, DisclosureRequest, Screening
 from mingjing.records.models import (
     Amendment,
     Attachment,
     Behaviour,
     Category,
-    Classification,
     Manner,
     Record,
-    Screening,
     SubjectKind,
 )
 from mingjing.reporting.models import CourtReport, MonthlyReport

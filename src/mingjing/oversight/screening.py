@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mingjing.records.models import Classification, Disposition, Record, RecordStatus, Screening
+from mingjing.oversight.models import Classification, Disposition, Screening
+from mingjing.records.models import Record, RecordStatus
 from mingjing.security import audit, policy
 from mingjing.security.actor import Actor
 from mingjing.security.sealing import binding, seal_json, unseal_json

@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mingjing.oversight.models import Classification, Disposition
 from mingjing.oversight.screening import MAX_NOTE
-from mingjing.records.models import Classification, Disposition
 
 BLANK = [("", _("请选择"))]
 

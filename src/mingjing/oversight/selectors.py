@@ -5,9 +5,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from mingjing.org.roles import Role
-from mingjing.oversight.models import DisclosureRequest, DisclosureStatus
+from mingjing.oversight.models import DisclosureRequest, DisclosureStatus, Screening
 from mingjing.oversight.screening import NOTE_PURPOSE
-from mingjing.records.models import Record, RecordStatus, Screening
+from mingjing.records.models import Record, RecordStatus
 from mingjing.security import audit, policy
 from mingjing.security.actor import Actor
 from mingjing.security.sealing import binding, unseal_json

@@ -315,8 +315,8 @@ def sealed_fields(court: Court) -> Iterator[tuple[str, QuerySet, str]]:
     keys are wrapped by the master key (b"MJK"), not sealed, so their entry finds nothing to
     re-seal; a signing key has no row of contents to be bound to beyond its own.
     """
-    from mingjing.oversight.models import DisclosureRequest
-    from mingjing.records.models import Amendment, Attachment, Record, Screening, SpecialReport
+    from mingjing.oversight.models import DisclosureRequest, Screening
+    from mingjing.records.models import Amendment, Attachment, Record, SpecialReport
     from mingjing.reporting.models import CourtReport, MonthlyReport
 
     records = Record.objects.filter(court=court)
