@@ -45,7 +45,9 @@ INSTALLED_APPS = [
     "mingjing.declarations",
     "mingjing.oversight",
     "mingjing.reporting",
+    "mingjing.registers",
     "mingjing.notify",
+    "mingjing.imports",
     "mingjing.web",
     "mingjing.api",
 ]
