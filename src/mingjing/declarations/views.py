@@ -6,7 +6,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from mingjing.cases import selectors as case_selectors
 from mingjing.declarations import documents as forms
 from mingjing.declarations import services as declarations
 from mingjing.security import audit, policy
+from mingjing.security.http import AuthedHttpRequest
 from mingjing.security.spreadsheet import append_row
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -30,7 +31,7 @@ def _back_to_case(case_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def declare(request: HttpRequest, case_id: int) -> HttpResponse:
+def declare(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
     """The handler's one-click declaration: choice=none or choice=records."""
     case = case_selectors.case_for(request.actor, case_id)
     choice = request.POST.get("choice")
@@ -50,7 +51,7 @@ def declare(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def bind(request: HttpRequest, case_id: int) -> HttpResponse:
+def bind(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
     case = case_selectors.case_for(request.actor, case_id)
     try:
         count = declarations.declarations_bind(actor=request.actor, case=case, request=request)
@@ -61,7 +62,7 @@ def bind(request: HttpRequest, case_id: int) -> HttpResponse:
     return _back_to_case(case.id)
 
 
-def _form_response(request: HttpRequest, case_id: int, fmt: str) -> HttpResponse:
+def _form_response(request: AuthedHttpRequest, case_id: int, fmt: str) -> HttpResponse:
     case = case_selectors.case_for(request.actor, case_id)
     form = forms.build_form(request.actor, case, request=request)
     body = forms.render_pdf(form) if fmt == "pdf" else forms.render_docx(form)
@@ -74,25 +75,25 @@ def _form_response(request: HttpRequest, case_id: int, fmt: str) -> HttpResponse
 
 @login_required
 @reauth_required
-def form_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
+def form_pdf(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
     return _form_response(request, case_id, "pdf")
 
 
 @login_required
 @reauth_required
-def form_docx(request: HttpRequest, case_id: int) -> HttpResponse:
+def form_docx(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
     return _form_response(request, case_id, "docx")
 
 
 @login_required
-def close_check(request: HttpRequest, case_id: int) -> HttpResponse:
+def close_check(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
     case = case_selectors.case_for(request.actor, case_id)
     check = declarations.close_check(request.actor, case)
     return render(request, "declarations/close_check.html", {"check": check})
 
 
 @login_required
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: AuthedHttpRequest) -> HttpResponse:
     groups = declarations.missing_by_department(request.actor)
     total = sum(group.count for group in groups)
     return render(request, "declarations/report.html", {"groups": groups, "total": total})
@@ -100,7 +101,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @reauth_required
-def report_xlsx(request: HttpRequest) -> HttpResponse:
+def report_xlsx(request: AuthedHttpRequest) -> HttpResponse:
     groups = declarations.missing_by_department(request.actor)
     audit.log_event(
         action="declarations.report_export",
@@ -135,7 +136,7 @@ def _workbook(groups: list[declarations.DepartmentMissing]) -> bytes:
     return buffer.getvalue()
 
 
-def case_detail_context(request: HttpRequest, case) -> dict:
+def case_detail_context(request: AuthedHttpRequest, case) -> dict:
     """一案一表 on the case page: everyone's status; the handler's own buttons and records."""
     actor = request.actor
     rows = declarations.declaration_rows(actor, case)

@@ -6,15 +6,18 @@ are screened by the approver (policy.may_screen_record). His notes are sealed (p
 "screening-note"); the classification and disposition stay plain, as statistics need them.
 """
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mingjing.oversight.models import Classification, Disposition, Screening
 from mingjing.records.models import Record, RecordStatus
 from mingjing.security import audit, policy
-from mingjing.security.actor import Actor
+from mingjing.security.actor import Actor, known_or_403
 from mingjing.security.sealing import binding, seal_json, unseal_json
 
 NOTE_PURPOSE = "screening-note"
@@ -50,7 +53,7 @@ def _clean_note(note: str) -> str:
     return note
 
 
-def _notes(screening: Screening) -> dict:
+def _notes(screening: Screening) -> dict[str, Any]:
     if not screening.sealed_note:
         return {}
     court = screening.record.court
@@ -65,7 +68,12 @@ def _set_status(record: Record, status: str) -> None:
 
 @transaction.atomic
 def screening_classify(
-    *, actor: Actor, record: Record, classification: str, note: str = "", request=None
+    *,
+    actor: Actor,
+    record: Record,
+    classification: str,
+    note: str = "",
+    request: HttpRequest | None = None,
 ) -> Screening:
     """The custodian's classification of a submitted record: submitted → screened."""
     locked = _locked(actor, record, RecordStatus.SUBMITTED)
@@ -75,7 +83,7 @@ def screening_classify(
     screening = Screening.objects.create(
         record=locked,
         classification=classification,
-        screened_by=actor.person,
+        screened_by=known_or_403(actor).person,
         screened_at=timezone.now(),
     )
     # Sealed once the row has its pk: the note is bound to this screening (sealing.py).
@@ -93,7 +101,12 @@ def screening_classify(
 
 @transaction.atomic
 def screening_dispose(
-    *, actor: Actor, record: Record, disposition: str, note: str = "", request=None
+    *,
+    actor: Actor,
+    record: Record,
+    disposition: str,
+    note: str = "",
+    request: HttpRequest | None = None,
 ) -> Screening:
     """What followed the classification: screened → disposed; final."""
     locked = _locked(actor, record, RecordStatus.SCREENED)

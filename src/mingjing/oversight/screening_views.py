@@ -1,27 +1,32 @@
 """Pages of screening and disposition: the custodian's queue and one page per record."""
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from mingjing.oversight import screening, selectors
+from mingjing.oversight.models import Screening
 from mingjing.oversight.screening_forms import ClassifyForm, DisposeForm
 from mingjing.records import selectors as record_selectors
 from mingjing.records.models import Record, RecordStatus
 from mingjing.security import policy
+from mingjing.security.http import AuthedHttpRequest
 
 # The form each status calls for, the service it feeds, and the field it decides.
-STEPS = {
+STEPS: dict[str, tuple[type[forms.Form], Callable[..., Screening], str]] = {
     RecordStatus.SUBMITTED: (ClassifyForm, screening.screening_classify, "classification"),
     RecordStatus.SCREENED: (DisposeForm, screening.screening_dispose, "disposition"),
 }
 
 
 @login_required
-def screening_queue(request: HttpRequest) -> HttpResponse:
+def screening_queue(request: AuthedHttpRequest) -> HttpResponse:
     """Records awaiting classification or disposition: metadata only, contents on the page."""
     if not policy.may_screen(request.actor):
         raise PermissionDenied(_("只有院管理员可以甄别处置记录。"))
@@ -34,7 +39,7 @@ def screening_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "oversight/screening_queue.html", context)
 
 
-def _record_to_screen(request: HttpRequest, record_id: int) -> Record:
+def _record_to_screen(request: AuthedHttpRequest, record_id: int) -> Record:
     """The record, when the actor may screen it; 404 otherwise (nobody learns it exists)."""
     record = record_selectors.record_for(request.actor, record_id)
     if not policy.may_screen_record(request.actor, record):
@@ -42,7 +47,7 @@ def _record_to_screen(request: HttpRequest, record_id: int) -> Record:
     return record
 
 
-def _decide(request: HttpRequest, record: Record, form) -> bool:
+def _decide(request: AuthedHttpRequest, record: Record, form) -> bool:
     """Run the step's service; True when it went through, else errors on the form."""
     _form_class, service, field = STEPS[record.status]
     try:
@@ -61,7 +66,7 @@ def _decide(request: HttpRequest, record: Record, form) -> bool:
 
 
 @login_required
-def screening_detail(request: HttpRequest, record_id: int) -> HttpResponse:
+def screening_detail(request: AuthedHttpRequest, record_id: int) -> HttpResponse:
     """One record: its contents (the read is logged), its outcome so far, the next step."""
     actor = request.actor
     record = _record_to_screen(request, record_id)

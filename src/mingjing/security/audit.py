@@ -107,7 +107,7 @@ def log_event(
     actor: Any = None,
     court: Any = None,
     obj: Any = None,
-    detail: dict | None = None,
+    detail: dict[str, Any] | None = None,
     request: Any = None,
 ) -> AuditEvent:
     """Append one event to the audit chain and return it.
@@ -145,7 +145,9 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
 
 
-def _event_fields(action, actor, court, obj, detail, request) -> dict[str, Any]:
+def _event_fields(
+    action: str, actor: Any, court: Any, obj: Any, detail: dict[str, Any] | None, request: Any
+) -> dict[str, Any]:
     """The event's fields except seq, at and the hashes."""
     if not action or len(action) > 50:
         raise ValueError("审计动作不能为空，且不超过 50 个字符")
@@ -206,13 +208,13 @@ def _object_ref(obj: Any) -> tuple[str, str]:
     return stored_label(obj)[:50], str(obj.pk)[:64]
 
 
-def _normalised_detail(detail: dict | None) -> dict:
+def _normalised_detail(detail: dict[str, Any] | None) -> dict[str, Any]:
     """`detail` as it will read back from the database (tuples as lists, keys as strings)."""
     if detail is None:
         return {}
     if not isinstance(detail, dict):
         raise TypeError("detail 必须是字典")
-    normalised = json.loads(json.dumps(detail, ensure_ascii=False, allow_nan=False))
+    normalised: dict[str, Any] = json.loads(json.dumps(detail, ensure_ascii=False, allow_nan=False))
     _check_numbers(normalised)
     return normalised
 
@@ -254,7 +256,8 @@ _ROW_FIELDS = (*HASHED_FIELDS, "prev_hash", "hash")
 def _rows(start_seq: int) -> Iterator[dict[str, Any]]:
     """Events from `start_seq` on, in order, a chunk at a time (memory stays flat)."""
     query = AuditEvent.objects.filter(seq__gte=start_seq).order_by("seq").values(*_ROW_FIELDS)
-    return query.iterator(chunk_size=VERIFY_CHUNK)
+    rows: Iterator[dict[str, Any]] = query.iterator(chunk_size=VERIFY_CHUNK)
+    return rows
 
 
 def verify_chain(*, start_seq: int | None = None) -> VerifyResult:
@@ -340,7 +343,7 @@ def verify_coverage() -> VerifyResult:
     people = dict(
         Person.objects.values("court_id").annotate(n=Count("id")).values_list("court_id", "n")
     )
-    records = {
+    records: dict[int, Any] = {
         row["court_id"]: row
         for row in Record.objects.values("court_id").annotate(
             n=Count("id"), first=Min("created_at")

@@ -13,6 +13,7 @@ Unwrapped keys are cached in-process; `clear_key_cache()` empties the cache (tes
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import BinaryField, F, Func, QuerySet, Value
@@ -205,7 +206,7 @@ def _raw_key(court: Court, row: CourtKey) -> bytes:
     if raw is None:
         context = wrap_context(court, row.purpose, row.version)
         try:
-            raw = unwrap(row.master_key_id, row.wrapped, context)
+            raw = unwrap(row.master_key_id, bytes(row.wrapped), context)
         except DecryptError:
             what = f" {court.code} 的{row.get_purpose_display()} v{row.version}"
             raise KeyUnwrapError(_unwrap_message(what)) from None
@@ -297,7 +298,13 @@ def _rewrap_signing_row(row: SigningKey, master: MasterKey) -> int:
 
 
 def _rewrap_row(
-    model, pk: int, field: str, raw: bytes, context: bytes, version: int, master: MasterKey
+    model: Any,
+    pk: int,
+    field: str,
+    raw: bytes,
+    context: bytes,
+    version: int,
+    master: MasterKey,
 ) -> None:
     master_id, wrapped = wrap(raw, context, version=version, master=master)
     if unwrap(master_id, wrapped, context) != raw:
@@ -308,7 +315,7 @@ def _rewrap_row(
 # --- re-encryption ---------------------------------------------------------------------------
 
 
-def sealed_fields(court: Court) -> Iterator[tuple[str, QuerySet, str]]:
+def sealed_fields(court: Court) -> Iterator[tuple[str, QuerySet[Any], str]]:
     """(purpose, queryset of the court's rows, field) for every sealed column.
 
     Each value is bound to its row: `sealing.row_binding(queryset.model, pk, field)`. Signing
@@ -336,7 +343,7 @@ def sealed_fields(court: Court) -> Iterator[tuple[str, QuerySet, str]]:
     yield "signing-key", SigningKey.objects.filter(court=court), "wrapped_private"
 
 
-def blob_versions(queryset: QuerySet, field: str) -> Iterator[tuple[int, int]]:
+def blob_versions(queryset: QuerySet[Any], field: str) -> Iterator[tuple[int, int]]:
     """(pk, data key version) of each sealed value, reading only its 8-byte header."""
     head = Func(
         F(field), Value(1), Value(HEADER_BYTES), function="SUBSTR", output_field=BinaryField()
@@ -348,7 +355,7 @@ def blob_versions(queryset: QuerySet, field: str) -> Iterator[tuple[int, int]]:
             yield pk, parsed[1]
 
 
-def content_versions(court: Court) -> dict[str, Counter]:
+def content_versions(court: Court) -> dict[str, Counter[int]]:
     """How many sealed values of each purpose sit under each data key version."""
     return {
         purpose: Counter(version for _pk, version in blob_versions(queryset, field))
@@ -356,7 +363,9 @@ def content_versions(court: Court) -> dict[str, Counter]:
     }
 
 
-def reencrypt(court: Court, *, batch_size: int = 200, progress: Progress | None = None) -> dict:
+def reencrypt(
+    court: Court, *, batch_size: int = 200, progress: Progress | None = None
+) -> dict[str, Any]:
     """Re-seal every value of `court` still under an older data key version.
 
     Batches of `batch_size`, each its own transaction, so the server keeps serving. Each new
@@ -382,7 +391,7 @@ def reencrypt(court: Court, *, batch_size: int = 200, progress: Progress | None 
 
 
 def _reseal_batch(
-    court: Court, queryset: QuerySet, field: str, purpose: str, pks: list[int], version: int
+    court: Court, queryset: QuerySet[Any], field: str, purpose: str, pks: list[int], version: int
 ) -> int:
     from mingjing.security.sealing import SealError, blob_version, row_binding, seal, unseal
 

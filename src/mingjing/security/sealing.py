@@ -28,6 +28,7 @@ stored data (nor a model, an app label or a sealed column).
 import json
 import re
 import unicodedata
+from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 
@@ -88,14 +89,14 @@ class SealError(Exception):
     """A sealed value does not open: tampered with, or moved to another court or field."""
 
 
-def row_binding(model, pk, field: str) -> str:
+def row_binding(model: Any, pk: object, field: str) -> str:
     """The `bind` string of a sealed `field` of the row `pk` of `model` (class or instance)."""
     if pk is None:
         raise ValueError("行尚未保存，无法绑定密封内容：请先保存再密封。")
     return f"{stored_label_lower(model)}:{pk}:{field}"
 
 
-def binding(instance, field: str) -> str:
+def binding(instance: Any, field: str) -> str:
     """The `bind` string of `instance`'s sealed `field` (the row must have its pk)."""
     return row_binding(instance, instance.pk, field)
 
@@ -165,23 +166,25 @@ def _unseal(
         ) from None
 
 
-def seal_json(court: Court, data: dict, *, purpose: str, bind: str) -> bytes:
+def seal_json(court: Court, data: dict[str, Any], *, purpose: str, bind: str) -> bytes:
     """`seal` of `data` as UTF-8 JSON (dates and decimals as strings)."""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
     return seal(court, text.encode("utf-8"), purpose=purpose, bind=bind)
 
 
-def unseal_json(court: Court, blob: bytes | memoryview, *, purpose: str, bind: str) -> dict:
+def unseal_json(
+    court: Court, blob: bytes | memoryview, *, purpose: str, bind: str
+) -> dict[str, Any]:
     """The dict given to `seal_json`; SealError if the blob does not open to one."""
     return _json_dict(unseal(court, blob, purpose=purpose, bind=bind))
 
 
-def unseal_json_unbound(court: Court, blob: bytes | memoryview, *, purpose: str) -> dict:
+def unseal_json_unbound(court: Court, blob: bytes | memoryview, *, purpose: str) -> dict[str, Any]:
     """`unseal_unbound` of a JSON blob sealed before row binding (data migrations only)."""
     return _json_dict(unseal_unbound(court, blob, purpose=purpose))
 
 
-def _json_dict(plaintext: bytes) -> dict:
+def _json_dict(plaintext: bytes) -> dict[str, Any]:
     try:
         data = json.loads(plaintext.decode("utf-8"))
     except ValueError:
