@@ -18,9 +18,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from mingjing.declarations.services import declaration_declare
 from mingjing.oversight.models import DisclosureRequest, DisclosureStatus
 from mingjing.oversight.services import disclosure_request
-from mingjing.declarations.services import declaration_declare
 from mingjing.records.services import (
     RecordInput,
     amendment_add,
