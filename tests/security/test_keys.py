@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
 from mingjing.records.models import Attachment, Behaviour, Category, Manner, Record, SubjectKind
-from mingjing.security import checkpoints, keys, masterkey
+from mingjing.security import checkpoints, keys, masterkey, reencrypt
 from mingjing.security.crypto import KEY_BYTES, SM4_GCM
 from mingjing.security.models import AuditEvent, CourtKey, KeyPurpose, SigningKey
 from mingjing.security.sealing import (
@@ -253,7 +253,7 @@ def test_reencrypt_moves_every_value_to_the_newest_version_unchanged(cast):
     updated_at = {r.pk: r.updated_at for r in Record.objects.all()}
     keys.rotate_data_key(court)
     calls = []
-    counts = keys.reencrypt(court, batch_size=2, progress=lambda *args: calls.append(args))
+    counts = reencrypt.reencrypt(court, batch_size=2, progress=lambda *args: calls.append(args))
     assert counts == {
         "record": 6,
         "late-reason": 1,
@@ -295,8 +295,8 @@ def test_reencrypt_leaves_other_courts_and_current_values_alone(cast):
     other = seal(court_b, b"court b", purpose="record", bind=BIND)
     make_record(cast, {"content": "v1"})
     keys.rotate_data_key(court_a)
-    assert keys.reencrypt(court_a)["record"] == 1
-    assert keys.reencrypt(court_a)["record"] == 0
+    assert reencrypt.reencrypt(court_a)["record"] == 1
+    assert reencrypt.reencrypt(court_a)["record"] == 0
     assert unseal(court_b, other, purpose="record", bind=BIND) == b"court b"
 
 
@@ -306,7 +306,7 @@ def test_content_versions_counts_values_per_key_version(cast):
     keys.rotate_data_key(court)
     make_record(cast, {"content": "two"})
     make_record(cast, {"content": "three"})
-    assert keys.content_versions(court)["record"] == {1: 1, 2: 2}
+    assert reencrypt.content_versions(court)["record"] == {1: 1, 2: 2}
 
 
 # --- re-wrapping under a new master key ------------------------------------------------------

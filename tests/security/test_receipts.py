@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from mingjing.records.services import content_digest
-from mingjing.security import keys
+from mingjing.security import keys, reencrypt
 from mingjing.security.models import Receipt, SigningKey
 from mingjing.security.receipts import receipt_document, verify_receipt
 
@@ -56,7 +56,7 @@ def test_a_receipt_still_matches_after_keys_rotate_and_contents_are_reencrypted(
     document = _document(records.own)
     court = records.own.court
     keys.rotate_data_key(court)
-    keys.reencrypt(court)
+    reencrypt.reencrypt(court)
     records.own.refresh_from_db()
     assert content_digest(records.own) == document["payload"]["digest"]
     assert verify_receipt(document).valid

@@ -15,7 +15,7 @@ from mingjing.records.special import (
     special_report_submit,
 )
 from mingjing.records.special_selectors import special_report_contents
-from mingjing.security import keys
+from mingjing.security import reencrypt
 from mingjing.security.actor import actor_for
 from mingjing.security.models import AuditEvent, Receipt
 from mingjing.security.receipts import verify_receipt
@@ -324,5 +324,5 @@ def test_the_audit_chain_has_the_submission_without_contents(cast):
 
 def test_key_rotation_knows_the_sealed_reports(cast):
     make_deputy_report(cast.people["staff"], cast.case)
-    versions = keys.content_versions(cast.courts["a"])
+    versions = reencrypt.content_versions(cast.courts["a"])
     assert sum(versions["special-report"].values()) == 1

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class OversightConfig(AppConfig):
     name = "mingjing.oversight"
     verbose_name = "监督"
+
+    def ready(self) -> None:
+        from mingjing.oversight.sealed import sealed_columns
+        from mingjing.security.reencrypt import register_sealed_columns
+
+        register_sealed_columns(sealed_columns)

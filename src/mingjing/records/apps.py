@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class RecordsConfig(AppConfig):
     name = "mingjing.records"
     verbose_name = "记录报告"
+
+    def ready(self) -> None:
+        from mingjing.records.sealed import sealed_columns
+        from mingjing.security.reencrypt import register_sealed_columns
+
+        register_sealed_columns(sealed_columns)

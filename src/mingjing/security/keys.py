@@ -11,12 +11,9 @@ Unwrapped keys are cached in-process; `clear_key_cache()` empties the cache (tes
 """
 
 import os
-from collections import Counter
-from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import BinaryField, F, Func, QuerySet, Value
 from django.utils import timezone
 
 from mingjing.org.models import Court
@@ -50,8 +47,6 @@ _CREATE_ATTEMPTS = 5
 _unwrapped: dict[tuple[int, str, int, str, bytes], bytes] = {}
 # (court id, purpose, version) -> row, so that opening an old blob costs no query.
 _rows: dict[tuple[int, str, int], CourtKey] = {}
-
-Progress = Callable[[str, int, int], None]
 
 
 class KeyUnwrapError(Exception):
@@ -313,99 +308,3 @@ def _rewrap_row(
 
 
 # --- re-encryption ---------------------------------------------------------------------------
-
-
-def sealed_fields(court: Court) -> Iterator[tuple[str, QuerySet[Any], str]]:
-    """(purpose, queryset of the court's rows, field) for every sealed column.
-
-    Each value is bound to its row: `sealing.row_binding(queryset.model, pk, field)`. Signing
-    keys are wrapped by the master key (b"MJK"), not sealed, so their entry finds nothing to
-    re-seal; a signing key has no row of contents to be bound to beyond its own.
-    """
-    from mingjing.oversight.models import DisclosureRequest, Screening
-    from mingjing.records.models import Amendment, Attachment, Record, SpecialReport
-    from mingjing.reporting.models import CourtReport, MonthlyReport
-
-    records = Record.objects.filter(court=court)
-    yield "record", records, "sealed"
-    yield "late-reason", records, "sealed_late_reason"
-    attachments = Attachment.objects.filter(record__court=court)
-    yield "attachment-meta", attachments, "sealed_meta"
-    yield "attachment-content", attachments, "sealed_content"
-    yield "amendment", Amendment.objects.filter(record__court=court), "sealed"
-    yield "special-report", SpecialReport.objects.filter(court=court), "sealed"
-    yield "screening-note", Screening.objects.filter(record__court=court), "sealed_note"
-    disclosures = DisclosureRequest.objects.filter(court=court)
-    yield "disclosure-reason", disclosures, "sealed_reason"
-    yield "decision-note", disclosures, "sealed_decision_note"
-    yield "return-reason", MonthlyReport.objects.filter(court=court), "sealed_return_reason"
-    yield "review-note", CourtReport.objects.filter(court=court), "sealed_review_note"
-    yield "signing-key", SigningKey.objects.filter(court=court), "wrapped_private"
-
-
-def blob_versions(queryset: QuerySet[Any], field: str) -> Iterator[tuple[int, int]]:
-    """(pk, data key version) of each sealed value, reading only its 8-byte header."""
-    head = Func(
-        F(field), Value(1), Value(HEADER_BYTES), function="SUBSTR", output_field=BinaryField()
-    )
-    rows = queryset.annotate(mj_head=head).order_by("pk").values_list("pk", "mj_head")
-    for pk, header in rows.iterator(chunk_size=2000):
-        parsed = parse_header(bytes(header or b""), SEAL_MAGIC)
-        if parsed is not None:
-            yield pk, parsed[1]
-
-
-def content_versions(court: Court) -> dict[str, Counter[int]]:
-    """How many sealed values of each purpose sit under each data key version."""
-    return {
-        purpose: Counter(version for _pk, version in blob_versions(queryset, field))
-        for purpose, queryset, field in sealed_fields(court)
-    }
-
-
-def reencrypt(
-    court: Court, *, batch_size: int = 200, progress: Progress | None = None
-) -> dict[str, Any]:
-    """Re-seal every value of `court` still under an older data key version.
-
-    Batches of `batch_size`, each its own transaction, so the server keeps serving. Each new
-    blob is checked to open to the same plaintext before it replaces the old one, and only if
-    the old one is still there (a concurrent edit wins). Returns counts per purpose.
-    """
-    from mingjing.security import audit
-
-    target, _raw = current_key(court, KeyPurpose.DATA)
-    counts: dict[str, int] = {}
-    for purpose, queryset, field in sealed_fields(court):
-        pending = [pk for pk, version in blob_versions(queryset, field) if version < target.version]
-        counts[purpose] = 0
-        for start in range(0, len(pending), batch_size):
-            batch = pending[start : start + batch_size]
-            counts[purpose] += _reseal_batch(court, queryset, field, purpose, batch, target.version)
-            if progress:
-                progress(purpose, start + len(batch), len(pending))
-    with transaction.atomic():
-        detail = {"version": target.version, **counts}
-        audit.log_event(actor=None, action="keys.reencrypt", court=court, detail=detail)
-    return counts
-
-
-def _reseal_batch(
-    court: Court, queryset: QuerySet[Any], field: str, purpose: str, pks: list[int], version: int
-) -> int:
-    from mingjing.security.sealing import SealError, blob_version, row_binding, seal, unseal
-
-    resealed = 0
-    with transaction.atomic():
-        for pk in pks:
-            old = queryset.filter(pk=pk).values_list(field, flat=True).first()
-            if old is None or (blob_version(old) or version) >= version:
-                continue
-            old = bytes(old)
-            bind = row_binding(queryset.model, pk, field)  # the same row, the same field
-            plaintext = unseal(court, old, purpose=purpose, bind=bind)
-            new = seal(court, plaintext, purpose=purpose, bind=bind)
-            if unseal(court, new, purpose=purpose, bind=bind) != plaintext:
-                raise SealError("重新加密后的内容校验失败，已放弃本批次。")
-            resealed += queryset.model.objects.filter(pk=pk, **{field: old}).update(**{field: new})
-    return resealed

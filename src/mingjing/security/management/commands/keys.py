@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from mingjing.org.models import Court
-from mingjing.security import keys
+from mingjing.security import keys, reencrypt
 from mingjing.security.crypto import AEAD_BY_FAMILY, configured_family
 from mingjing.security.masterkey import generate_master_line, load_master_keys
 from mingjing.security.models import CourtKey, KeyPurpose
@@ -84,7 +84,7 @@ class Command(BaseCommand):
             )
 
     def _content_counts(self, court: Court) -> None:
-        counts = {p: c for p, c in keys.content_versions(court).items() if c}
+        counts = {p: c for p, c in reencrypt.content_versions(court).items() if c}
         if not counts:
             self.stdout.write("  尚无密封内容")
         for purpose, counter in counts.items():
@@ -118,7 +118,7 @@ class Command(BaseCommand):
             label = PURPOSE_LABELS.get(purpose, purpose)
             self.stdout.write(f"  {court.code} 重新加密{label}: {done}/{total}")
 
-        counts = keys.reencrypt(court, batch_size=batch_size, progress=progress)
+        counts = reencrypt.reencrypt(court, batch_size=batch_size, progress=progress)
         figures = "，".join(f"{PURPOSE_LABELS.get(p, p)} {n}" for p, n in counts.items())
         self.stdout.write(f"  {court.code} 重新加密完成: {figures}")
 
