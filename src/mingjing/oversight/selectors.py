@@ -1,10 +1,11 @@
 """Reads of disclosure requests and the grants they make, and of screening outcomes."""
 
+from typing import Any
+
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from mingjing.org.roles import Role
 from mingjing.oversight.models import DisclosureRequest, DisclosureStatus, Screening
 from mingjing.oversight.screening import NOTE_PURPOSE
 from mingjing.records.models import Record, RecordStatus
@@ -42,16 +43,11 @@ def disclosures_for(actor: Actor) -> QuerySet[DisclosureRequest]:
     qs = DisclosureRequest.objects.filter(court=actor.court).select_related(
         "requester", "decided_by"
     )
-    qs = policy.without_records_naming(actor, qs)
-    if actor.has(*policy.CONTENT_ROLES_COURTWIDE):
-        return qs
-    if actor.person is None:
-        return qs.none()
-    return qs.filter(requester=actor.person)
+    return policy.without_records_naming(actor, qs).filter(policy.disclosures_q(actor))
 
 
 def pending_for_approver(actor: Actor) -> QuerySet[DisclosureRequest]:
-    if not actor.has(Role.APPROVER):
+    if not policy.decides_disclosures(actor):
         return DisclosureRequest.objects.none()
     return disclosures_for(actor).filter(status=DisclosureStatus.PENDING)
 
@@ -84,7 +80,7 @@ def screening_of(record: Record) -> Screening | None:
     return Screening.objects.filter(record=record).select_related("screened_by").first()
 
 
-def screening_outcome_for(actor: Actor, record: Record) -> dict | None:
+def screening_outcome_for(actor: Actor, record: Record) -> dict[str, Any] | None:
     """Classification and disposition labels for those who may see them, else None.
 
     The recorder learns the outcome of his own records; the custodian's note is not part of
@@ -103,7 +99,9 @@ def screening_outcome_for(actor: Actor, record: Record) -> dict | None:
     }
 
 
-def screening_notes_for(actor: Actor, record: Record, *, request=None) -> dict:
+def screening_notes_for(
+    actor: Actor, record: Record, *, request: HttpRequest | None = None
+) -> dict[str, Any]:
     """The custodian's sealed notes (classification, disposition), read with a log entry."""
     screening = screening_of(record)
     if screening is None or not screening.sealed_note:

@@ -2,9 +2,10 @@
 
 import math
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from mingjing.oversight.selectors import grant_covering, granted_record_ids
@@ -19,39 +20,19 @@ SUBMITTED = [RecordStatus.SUBMITTED, RecordStatus.SCREENED, RecordStatus.DISPOSE
 
 
 def _court_records(actor: Actor) -> QuerySet[Record]:
-    if actor.court is None:
-        return Record.objects.none()
-    records = Record.objects.filter(court=actor.court).select_related("recorder", "department")
-    return policy.without_named_subject(actor, records)
+    """All records, for `policy.visible_records` to narrow to the actor's court and rules."""
+    return Record.objects.select_related("recorder", "department")
 
 
 def records_with_contents(actor: Actor) -> QuerySet[Record]:
-    """Records whose substance the actor may read (mirrors policy.may_view_record_contents)."""
-    if actor.person is None:
-        return Record.objects.none()
-    visible = Q(recorder=actor.person)
-    submitted = Q(status__in=SUBMITTED)
-    if actor.has(*policy.CONTENT_ROLES_COURTWIDE):
-        visible |= submitted
-    elif actor.has("dept_head") and actor.department_id:
-        visible |= submitted & Q(department_id=actor.department_id)
-    grants = granted_record_ids(actor)
-    if grants:
-        visible |= submitted & Q(id__in=grants)
-    return _court_records(actor).filter(visible)
+    """Records whose substance the actor may read (policy.record_contents_q)."""
+    rule = policy.record_contents_q(actor, granted_ids=granted_record_ids(actor))
+    return policy.visible_records(actor, _court_records(actor), rule)
 
 
 def records_with_metadata(actor: Actor) -> QuerySet[Record]:
     """Records whose category, dates and status the actor may see (never their substance)."""
-    if actor.person is None:
-        return Record.objects.none()
-    departments = policy.department_ids_for_counts(actor)
-    visible = Q(recorder=actor.person)
-    if departments is None:
-        visible |= Q(status__in=SUBMITTED)
-    elif departments:
-        visible |= Q(status__in=SUBMITTED, department_id__in=departments)
-    return _court_records(actor).filter(visible)
+    return policy.visible_records(actor, _court_records(actor), policy.record_metadata_q(actor))
 
 
 def record_for(actor: Actor, record_id: int) -> Record:
@@ -68,7 +49,9 @@ def may_read(actor: Actor, record: Record) -> bool:
     return policy.may_view_record_contents(actor, record, granted_ids=granted_record_ids(actor))
 
 
-def record_contents(actor: Actor, record: Record, *, request=None) -> dict:
+def record_contents(
+    actor: Actor, record: Record, *, request: HttpRequest | None = None
+) -> dict[str, Any]:
     """Unseal a record's substance for the actor, logging the read in the audit chain."""
     if not may_read(actor, record):
         raise Http404("记录不存在")
@@ -83,13 +66,13 @@ def _reads_by_role(actor: Actor, record: Record) -> bool:
     return policy.may_view_record_contents(actor, record)
 
 
-def readers_of(actor: Actor, record: Record) -> list:
+def readers_of(actor: Actor, record: Record) -> list[Any]:
     """Who else read this record and when: shown to its recorder only."""
     if not policy.is_recorder(actor, record):
         raise Http404("记录不存在")
     reads = AuditEvent.objects.filter(
         object_type=record._meta.label, object_id=str(record.pk), action="record.read"
-    ).exclude(actor_id=actor.user.pk)
+    ).exclude(actor_id=actor.user.pk if actor.user else None)
     return list(reads.order_by("seq").values("at", "actor_name", "detail"))
 
 
@@ -100,8 +83,8 @@ def own_drafts(actor: Actor) -> QuerySet[Record]:
     """The actor's unfinished drafts, newest first."""
     if actor.person is None:
         return Record.objects.none()
-    drafts = _court_records(actor).filter(recorder=actor.person, status=RecordStatus.DRAFT)
-    return drafts.order_by("-updated_at")
+    rule = Q(recorder_id=actor.person.id, status=RecordStatus.DRAFT)
+    return policy.visible_records(actor, _court_records(actor), rule).order_by("-updated_at")
 
 
 def draft_for(actor: Actor, record_id: int) -> Record:
@@ -112,7 +95,7 @@ def draft_for(actor: Actor, record_id: int) -> Record:
     return record
 
 
-def _attachment_meta(record: Record, attachment: Attachment) -> dict:
+def _attachment_meta(record: Record, attachment: Attachment) -> dict[str, Any]:
     meta = unseal_json(
         record.court,
         attachment.sealed_meta,
@@ -127,14 +110,16 @@ def _attachment_meta(record: Record, attachment: Attachment) -> dict:
     }
 
 
-def _amendment(record: Record, amendment: Amendment) -> dict:
+def _amendment(record: Record, amendment: Amendment) -> dict[str, Any]:
     body = unseal_json(
         record.court, amendment.sealed, purpose="amendment", bind=binding(amendment, "sealed")
     )
     return {"id": amendment.pk, "created_at": amendment.created_at, **body}
 
 
-def record_dossier(actor: Actor, record: Record, *, request=None) -> dict:
+def record_dossier(
+    actor: Actor, record: Record, *, request: HttpRequest | None = None
+) -> dict[str, Any]:
     """Contents, attachment names and amendments in order: one read, logged once."""
     contents = record_contents(actor, record, request=request)
     attachments = [_attachment_meta(record, a) for a in record.attachments.order_by("pk")]
@@ -142,7 +127,7 @@ def record_dossier(actor: Actor, record: Record, *, request=None) -> dict:
     return {"contents": contents, "attachments": attachments, "amendments": amendments}
 
 
-def subject_colleagues(actor: Actor, contents: dict) -> list:
+def subject_colleagues(actor: Actor, contents: dict[str, Any]) -> list[Any]:
     """For the recorder: colleagues whose name matches a subject typed rather than picked.
 
     Each of them loses sight of the record (named-subject exclusion); the recorder is told so,
@@ -150,17 +135,21 @@ def subject_colleagues(actor: Actor, contents: dict) -> list:
     """
     if contents.get("subject_person_id") or not contents.get("subject_name"):
         return []
+    if actor.court is None:
+        return []
     return subjects.colleagues_named(actor.court, contents["subject_name"])
 
 
-def draft_contents(actor: Actor, record: Record) -> dict:
+def draft_contents(actor: Actor, record: Record) -> dict[str, Any]:
     """The recorder's own draft, to fill the form again (his own text: a read, logged)."""
     if not policy.may_edit_record(actor, record):
         raise Http404("记录不存在")
     return record_dossier(actor, record)
 
 
-def attachment_download(actor: Actor, record_id: int, attachment_id: int, *, request=None):
+def attachment_download(
+    actor: Actor, record_id: int, attachment_id: int, *, request: HttpRequest | None = None
+) -> tuple[str, str, bytes]:
     """(name, content type, bytes) of an attachment the actor may read; the read is logged."""
     record = record_for(actor, record_id)
     attachment = record.attachments.filter(pk=attachment_id).first()
@@ -188,8 +177,8 @@ def late_contact_reports(actor: Actor) -> QuerySet[Record]:
     """
     if not policy.may_view_late_reports(actor):
         return Record.objects.none()
-    late = _court_records(actor).filter(is_late=True, status__in=SUBMITTED)
-    return late.order_by("-submitted_at")
+    rule = Q(is_late=True, status__in=SUBMITTED)
+    return policy.visible_records(actor, _court_records(actor), rule).order_by("-submitted_at")
 
 
 def days_late(record: Record) -> int:

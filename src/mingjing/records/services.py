@@ -7,9 +7,11 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -30,10 +32,10 @@ from mingjing.records.models import (
     SubjectKind,
 )
 from mingjing.security import audit, policy, receipts, transitions
-from mingjing.security.actor import Actor
+from mingjing.security.actor import Actor, known_or_403
 from mingjing.security.crypto import family_of, keyed_hash
 from mingjing.security.keys import current_key
-from mingjing.security.models import KeyPurpose
+from mingjing.security.models import KeyPurpose, Receipt
 from mingjing.security.sealing import binding, blind_index, seal, seal_json, unseal_json
 
 SEALED_FIELDS = (
@@ -135,8 +137,8 @@ def _subject_person(actor: Actor, data: RecordInput) -> Person | None:
     return person
 
 
-def _sealed_contents(data: RecordInput, person: Person | None) -> dict:
-    contents = {name: getattr(data, name).strip() for name in SEALED_FIELDS}
+def _sealed_contents(data: RecordInput, person: Person | None) -> dict[str, Any]:
+    contents: dict[str, Any] = {name: getattr(data, name).strip() for name in SEALED_FIELDS}
     if person is not None:
         contents["subject_person_id"] = person.id
         contents["subject_name"] = contents["subject_name"] or person.name
@@ -154,7 +156,8 @@ PLAIN_FIELDS = (
 )
 
 
-def _apply(record: Record, actor: Actor, data: RecordInput) -> dict:
+def _apply(record: Record, actor: Actor, data: RecordInput) -> dict[str, Any]:
+    court = known_or_403(actor).court
     _check_choices(data)
     person = _subject_person(actor, data)
     contents = _sealed_contents(data, person)
@@ -166,17 +169,17 @@ def _apply(record: Record, actor: Actor, data: RecordInput) -> dict:
     )
     # Bound to the row: a new record is sealed once saved (record_save_draft).
     record.sealed = _seal_contents(record, contents) if record.pk else b""
-    record.subject_name_index = blind_index(actor.court, contents["subject_name"], kind="name")
+    record.subject_name_index = blind_index(court, contents["subject_name"], kind="name")
     record.subject_person_index = (
-        blind_index(actor.court, str(person.id), kind="person") if person else ""
+        blind_index(court, str(person.id), kind="person") if person else ""
     )
     record.named_indexes = subjects.record_named_indexes(
-        actor.court, name=contents["subject_name"], person=person
+        court, name=contents["subject_name"], person=person
     )
     return contents
 
 
-def _seal_contents(record: Record, contents: dict) -> bytes:
+def _seal_contents(record: Record, contents: dict[str, Any]) -> bytes:
     return seal_json(record.court, contents, purpose="record", bind=binding(record, "sealed"))
 
 
@@ -185,10 +188,10 @@ ALREADY_SUBMITTED = _lazy("该记录已经提交，不能再修改；如需更�
 
 def lock_own_draft(actor: Actor, record: Record) -> Record:
     """The actor's draft, re-read and locked; ValidationError once it has been submitted."""
-    locked = transitions.locked(Record, record.pk)
-    if actor.person is None or locked.recorder_id != actor.person.id:
+    locked: Record = transitions.locked(Record, record.pk)
+    if not policy.is_recorder(actor, locked):
         raise PermissionDenied(_("只能修改本人的记录。"))
-    if locked.status != RecordStatus.DRAFT:
+    if not policy.may_edit_record(actor, locked):
         raise ValidationError(ALREADY_SUBMITTED)
     return locked
 
@@ -202,7 +205,11 @@ def submitted_since(record: Record | None) -> bool:
 
 @transaction.atomic
 def record_save_draft(
-    *, actor: Actor, data: RecordInput, record: Record | None = None, request=None
+    *,
+    actor: Actor,
+    data: RecordInput,
+    record: Record | None = None,
+    request: HttpRequest | None = None,
 ) -> Record:
     """Create or update the actor's own draft. Submitted records cannot be changed here.
 
@@ -217,7 +224,7 @@ def record_save_draft(
     else:
         record = lock_own_draft(actor, record)
     cases = _cases(actor, data.case_numbers)
-    record.department = actor.person.department
+    record.department = known_or_403(actor).person.department
     contents = _apply(record, actor, data)
     if record.pk is None:
         record.save()  # the row first: its contents are sealed bound to its pk
@@ -241,8 +248,8 @@ def record_save(
     record: Record | None = None,
     uploads: list[tuple[str, bytes]] | None = None,
     submit: bool = False,
-    request=None,
-):
+    request: HttpRequest | None = None,
+) -> tuple[Record, Receipt | None]:
     """Save a draft with new attachments and, when asked, submit it: all of it or nothing.
 
     Returns (record, receipt); the receipt is None for a draft.
@@ -293,10 +300,10 @@ def record_submit(
     *,
     actor: Actor,
     record: Record,
-    request=None,
+    request: HttpRequest | None = None,
     late_reason: str | None = None,
     require_case: bool = False,
-):
+) -> tuple[Record, Receipt]:
     """Submit a draft: immutable from now on, logged, and a signed receipt for the recorder.
 
     A contact report after its deadline is flagged late and needs `late_reason` (or the one
@@ -319,13 +326,12 @@ def record_submit(
     record.submitted_at = now
     fields = ["status", "submitted_at", "is_late", "sealed_late_reason", "updated_at"]
     transitions.save_if(record, SUBMITTED_TWICE, fields=fields, status=RecordStatus.DRAFT)
-    detail = {"digest": content_digest(record), "late": record.is_late}
+    digest = content_digest(record)
+    detail = {"digest": digest, "late": record.is_late}
     event = audit.log_event(
         action="record.submit", actor=actor, obj=record, detail=detail, request=request
     )
-    receipt = receipts.issue_receipt(
-        court=record.court, obj=record, digest=detail["digest"], event=event
-    )
+    receipt = receipts.issue_receipt(court=record.court, obj=record, digest=digest, event=event)
     return record, receipt
 
 
@@ -345,7 +351,7 @@ def _own_draft(actor: Actor, record: Record) -> Record:
 
 @transaction.atomic
 def attachment_add(
-    *, actor: Actor, record: Record, name: str, data: bytes, request=None
+    *, actor: Actor, record: Record, name: str, data: bytes, request: HttpRequest | None = None
 ) -> Attachment:
     """Keep a file with the actor's draft: type checked by extension and contents, sealed."""
     record = _own_draft(actor, record)
@@ -375,12 +381,15 @@ def attachment_add(
 
 
 @transaction.atomic
-def attachment_remove(*, actor: Actor, attachment: Attachment, request=None) -> None:
+def attachment_remove(
+    *, actor: Actor, attachment: Attachment, request: HttpRequest | None = None
+) -> None:
     """Remove a file from the actor's draft (a submitted record keeps its files for ever)."""
     _own_draft(actor, attachment.record)
-    attachment = Attachment.objects.filter(pk=attachment.pk, record_id=attachment.record_id).first()
-    if attachment is None:
+    fresh = Attachment.objects.filter(pk=attachment.pk, record_id=attachment.record_id).first()
+    if fresh is None:
         raise ValidationError(_("该附件已经删除。"))
+    attachment = fresh
     detail = {"record": attachment.record_id, "attachment": attachment.pk}
     audit.log_event(
         action="attachment.remove",
@@ -415,7 +424,7 @@ def amendment_add(
     reason: str,
     correction: str,
     subject_name: str = "",
-    request=None,
+    request: HttpRequest | None = None,
 ) -> Amendment:
     """Append a correction to the actor's submitted record; the record itself never changes.
 
@@ -434,7 +443,10 @@ def amendment_add(
     contents = {"reason": reason, "correction": correction, "subject_name": subject_name}
     name_index = blind_index(record.court, subject_name, kind="name")
     amendment = Amendment.objects.create(
-        record=record, author=actor.person, sealed=b"", subject_name_index=name_index
+        record=record,
+        author=known_or_403(actor).person,
+        sealed=b"",
+        subject_name_index=name_index,
     )
     bind = binding(amendment, "sealed")  # the row first: sealed bound to its pk
     amendment.sealed = seal_json(record.court, contents, purpose=AMENDMENT_PURPOSE, bind=bind)

@@ -1,8 +1,10 @@
 """Reads of special reports. Each takes the actor; contents come only through
 `special_report_contents`, which logs the read."""
 
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
 
 from mingjing.records.models import RecordStatus, SpecialReport, SpecialReportKind
 from mingjing.records.special import PURPOSE
@@ -22,14 +24,8 @@ def _court_reports(actor: Actor) -> QuerySet[SpecialReport]:
 
 
 def special_reports_visible(actor: Actor) -> QuerySet[SpecialReport]:
-    """Reports the actor may open (mirrors policy.may_view_special_report)."""
-    visible = Q(reporter=actor.person) if actor.person else Q(pk__in=[])
-    submitted = ~Q(status=RecordStatus.DRAFT)
-    if actor.has(*policy.CONTENT_ROLES_COURTWIDE):
-        visible |= submitted
-    elif actor.has("dept_head") and actor.department_id:
-        visible |= submitted & Q(department_id=actor.department_id)
-    return _court_reports(actor).filter(visible)
+    """Reports the actor may open (policy.special_reports_q)."""
+    return _court_reports(actor).filter(policy.special_reports_q(actor))
 
 
 def my_special_reports(actor: Actor) -> QuerySet[SpecialReport]:
@@ -53,7 +49,9 @@ def special_report_for(actor: Actor, report_id: int) -> SpecialReport:
     return report
 
 
-def special_report_contents(actor: Actor, report: SpecialReport, *, request=None) -> dict:
+def special_report_contents(
+    actor: Actor, report: SpecialReport, *, request: HttpRequest | None = None
+) -> dict[str, Any]:
     """Unseal a report's contents for the actor, logging the read in the audit chain."""
     if not policy.may_view_special_report(actor, report):
         raise Http404("报告不存在")
@@ -69,7 +67,7 @@ def special_report_receipt(actor: Actor, report: SpecialReport) -> Receipt:
     return receipt
 
 
-def relatives_register(actor: Actor, *, request=None) -> list[dict]:
+def relatives_register(actor: Actor, *, request: HttpRequest | None = None) -> list[dict[str, Any]]:
     """Every submitted relatives entry of the court, for recusal checks; each read is logged."""
     if not policy.may_view_relatives_register(actor):
         return []

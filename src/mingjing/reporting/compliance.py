@@ -19,9 +19,11 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +33,7 @@ from mingjing.reporting import calendar
 from mingjing.reporting.court import department_for, reporters
 from mingjing.reporting.models import DepartmentReport, MonthlyReport, ReportKind
 from mingjing.security import audit, policy
-from mingjing.security.actor import Actor
+from mingjing.security.actor import Actor, known_or_403
 from mingjing.security.spreadsheet import append_row
 
 STREAK_MONTHS = 6
@@ -182,7 +184,7 @@ def is_interview_case(reports: int, zero: int, court_reports: int, court_zero: i
 # --- queries ------------------------------------------------------------------------------
 
 
-def _report_rows(court: Court, months: list[date]) -> dict[tuple, dict]:
+def _report_rows(court: Court, months: list[date]) -> dict[tuple[int | None, date], dict[str, Any]]:
     """(department_id, month) → {n, zero, on_time}, in one grouped query."""
     rows = (
         MonthlyReport.objects.filter(court=court, kind=ReportKind.REGULAR, month__in=months)
@@ -194,10 +196,10 @@ def _report_rows(court: Court, months: list[date]) -> dict[tuple, dict]:
             on_time=Count("id", filter=Q(is_late=False)),
         )
     )
-    return {(row["department_id"], row["month"]): row for row in rows}
+    return {(row["department_id"], row["month"]): dict(row) for row in rows}
 
 
-def _department_states(court: Court, months: list[date]) -> dict[tuple, str]:
+def _department_states(court: Court, months: list[date]) -> dict[tuple[int | None, date], str]:
     rows = DepartmentReport.objects.filter(court=court, month__in=months).values_list(
         "department_id", "month", "is_late"
     )
@@ -214,7 +216,7 @@ def _person_reports(court: Court, months: list[date]) -> dict[int, dict[date, bo
     return result
 
 
-def _contact_rows(court: Court, months: list[date]) -> dict[int | None, dict]:
+def _contact_rows(court: Court, months: list[date]) -> dict[int | None, dict[str, Any]]:
     start = timezone.make_aware(datetime.combine(months[0], time.min))
     end = timezone.make_aware(datetime.combine(calendar.next_month(months[-1]), time.min))
     rows = (
@@ -224,7 +226,7 @@ def _contact_rows(court: Court, months: list[date]) -> dict[int | None, dict]:
         .values("department_id")
         .annotate(n=Count("id"), late=Count("id", filter=Q(is_late=True)))
     )
-    return {row["department_id"]: row for row in rows}
+    return {row["department_id"]: dict(row) for row in rows}
 
 
 def _staff_by_department(court: Court) -> dict[int | None, list[Person]]:
@@ -257,14 +259,16 @@ def _person_streak(person: Person, filed: dict[date, bool], window: list[date]) 
 
 @dataclass
 class _Data:
-    reports: dict
-    states: dict
-    people: dict
-    persons: dict
-    contacts: dict
+    reports: dict[tuple[int | None, date], dict[str, Any]]
+    states: dict[tuple[int | None, date], str]
+    people: dict[int, dict[date, bool]]
+    persons: dict[int | None, list[Person]]
+    contacts: dict[int | None, dict[str, Any]]
 
 
-def _department(dept: Department, data: _Data, months, window) -> DepartmentCompliance:
+def _department(
+    dept: Department, data: _Data, months: list[date], window: list[date]
+) -> DepartmentCompliance:
     staff = data.persons.get(dept.id, [])
     rates = []
     for month in months:
@@ -286,7 +290,7 @@ def _department(dept: Department, data: _Data, months, window) -> DepartmentComp
     )
 
 
-def _court_rates(departments: list[DepartmentCompliance], months) -> list[MonthRate]:
+def _court_rates(departments: list[DepartmentCompliance], months: list[date]) -> list[MonthRate]:
     rates = [MonthRate(month) for month in months]
     for dept in departments:
         for total, rate in zip(rates, dept.rates, strict=True):
@@ -332,7 +336,7 @@ def court_compliance(actor: Actor, *, end: date, months: int = 6) -> Compliance:
     """The court-wide compliance page: inspection office and president."""
     if not policy.may_view_court_compliance(actor):
         raise PermissionDenied
-    return compliance_for(actor.court, end=end, months=months)
+    return compliance_for(known_or_403(actor).court, end=end, months=months)
 
 
 def department_compliance(
@@ -342,14 +346,14 @@ def department_compliance(
     department = department_for(actor, department_id)
     if not policy.may_view_department_compliance(actor, department):
         raise PermissionDenied
-    figures = compliance_for(actor.court, end=end, months=months)
+    figures = compliance_for(known_or_403(actor).court, end=end, months=months)
     mine = next(d for d in figures.departments if d.department.id == department.id)
     return figures, mine
 
 
 def visible_departments(actor: Actor) -> list[Department]:
     """Departments whose compliance page the actor may open (for links)."""
-    if actor.court is None or not actor.has(*policy.COMPLIANCE_ROLES):
+    if not policy.may_view_some_compliance(actor):
         return []
     ids = policy.department_ids_for_counts(actor)
     departments = Department.objects.filter(court=actor.court, is_active=True)
@@ -361,7 +365,7 @@ def visible_departments(actor: Actor) -> list[Department]:
 # --- export --------------------------------------------------------------------------------
 
 
-def _rates_sheet(book, figures: Compliance, departments: list[DepartmentCompliance]) -> None:
+def _rates_sheet(book: Any, figures: Compliance, departments: list[DepartmentCompliance]) -> None:
     sheet = book.create_sheet(_("按时报告率"))
     append_row(sheet, [_("部门")] + [f"{m:%Y-%m}" for m in figures.months] + [_("合计")])
     for dept in departments:
@@ -371,7 +375,7 @@ def _rates_sheet(book, figures: Compliance, departments: list[DepartmentComplian
     append_row(sheet, [_("全院")] + court)
 
 
-def _zero_sheet(book, figures: Compliance, departments: list[DepartmentCompliance]) -> None:
+def _zero_sheet(book: Any, figures: Compliance, departments: list[DepartmentCompliance]) -> None:
     sheet = book.create_sheet(_("零报告"))
     append_row(
         sheet,
@@ -402,7 +406,7 @@ def _zero_sheet(book, figures: Compliance, departments: list[DepartmentComplianc
     append_row(sheet, [_("全院"), figures.court_reports, figures.court_zero, share, "", "", ""])
 
 
-def _people_sheet(book, departments: list[DepartmentCompliance]) -> None:
+def _people_sheet(book: Any, departments: list[DepartmentCompliance]) -> None:
     sheet = book.create_sheet(_("个人连续零报告"))
     append_row(sheet, [_("部门"), _("姓名"), _("工号"), _("近六个月报告数"), _("连续零报告月数")])
     for dept in departments:
@@ -411,7 +415,7 @@ def _people_sheet(book, departments: list[DepartmentCompliance]) -> None:
             append_row(sheet, row)
 
 
-def _contacts_sheet(book, departments: list[DepartmentCompliance]) -> None:
+def _contacts_sheet(book: Any, departments: list[DepartmentCompliance]) -> None:
     sheet = book.create_sheet(_("接触报告"))
     append_row(sheet, [_("部门"), _("非工作时间或场所接触报告"), _("其中逾期报告")])
     for dept in departments:
@@ -438,7 +442,12 @@ def chunks(data: bytes, size: int = 64 * 1024) -> Iterator[bytes]:
 
 
 def compliance_export(
-    *, actor: Actor, end: date, months: int, department_id: int | None = None, request=None
+    *,
+    actor: Actor,
+    end: date,
+    months: int,
+    department_id: int | None = None,
+    request: HttpRequest | None = None,
 ) -> tuple[bytes, str]:
     """The XLSX for the court or one department, logged in the audit chain; (bytes, name)."""
     if department_id is None:

@@ -1,8 +1,10 @@
 """Reads for the monthly cycle. Each takes the actor and returns only what he may see:
 statuses and counts by policy.may_view_department_reports, records by records.selectors."""
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -20,7 +22,7 @@ from mingjing.reporting.models import (
     ReportKind,
 )
 from mingjing.security import policy
-from mingjing.security.actor import Actor
+from mingjing.security.actor import Actor, known_or_403
 
 
 def month_or_current(text: str | None, now: datetime | None = None) -> date:
@@ -79,13 +81,14 @@ def personal_month(actor: Actor, month: date, now: datetime | None = None) -> Pe
     if not policy.may_file_monthly_report(actor):
         raise PermissionDenied
     now = now or timezone.now()
-    person = actor.person
+    known = known_or_403(actor)
+    person = known.person
     reports = list(own_reports(actor).filter(month=month).prefetch_related("records"))
     regular = next((r for r in reports if r.kind == ReportKind.REGULAR), None)
     return PersonalMonth(
         month=month,
-        due_date=calendar.due_date(actor.court, month),
-        time_left=calendar.due_at(actor.court, month) - now,
+        due_date=calendar.due_date(known.court, month),
+        time_left=calendar.due_at(known.court, month) - now,
         regular=regular,
         supplements=[r for r in reports if r.kind == ReportKind.SUPPLEMENTARY],
         pending=list(services.unreported_records(person, month).order_by("submitted_at")),
@@ -108,7 +111,7 @@ def department_for(actor: Actor, department_id: int) -> Department:
 
 def departments_in_view(actor: Actor) -> QuerySet[Department]:
     """The departments whose monthly statuses the actor sees."""
-    if actor.court is None or not actor.has(*policy.DEPARTMENT_REPORT_ROLES):
+    if not policy.may_view_department_overview(actor):
         return Department.objects.none()
     found = Department.objects.filter(court=actor.court, is_active=True)
     scope = policy.department_ids_for_counts(actor)
@@ -136,10 +139,12 @@ class DepartmentMonth:
     missing: list[Person]
     department_report: DepartmentReport | None
     may_submit: bool
-    counts: dict = field(default_factory=dict)
+    counts: dict[str, Any] = field(default_factory=dict)
 
 
-def _row(actor: Actor, report: MonthlyReport, readable, countable) -> ReportRow:
+def _row(
+    actor: Actor, report: MonthlyReport, readable: list[Record], countable: Collection[int]
+) -> ReportRow:
     ids = [r.id for r in report.records.all()]
     return ReportRow(
         report=report,
@@ -170,7 +175,7 @@ def _rows(actor: Actor, department: Department, month: date) -> list[ReportRow]:
     return [_row(actor, report, readable, countable) for report in reports]
 
 
-def _counts(rows: list[ReportRow], missing: list[Person]) -> dict:
+def _counts(rows: list[ReportRow], missing: list[Person]) -> dict[str, Any]:
     regular = [row.report for row in rows if row.report.kind == ReportKind.REGULAR]
     return {
         "reported": len(regular),
@@ -217,7 +222,9 @@ def report_for_review(actor: Actor, report_id: int) -> MonthlyReport:
     return report
 
 
-def department_summaries(actor: Actor, month: date) -> list[tuple[Department, dict, bool]]:
+def department_summaries(
+    actor: Actor, month: date
+) -> list[tuple[Department, dict[str, Any], bool]]:
     """Each department in view with its counts and whether its report was sent."""
     sent = set(
         DepartmentReport.objects.filter(court=actor.court, month=month).values_list(

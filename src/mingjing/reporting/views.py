@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +17,9 @@ from django.views.decorators.http import require_POST
 from mingjing.reporting import calendar, selectors, services
 from mingjing.reporting.forms import DepartmentSubmitForm, MonthlyReportForm, ReviewForm
 from mingjing.reporting.models import ReportKind
+from mingjing.security import policy
+from mingjing.security.actor import known_or_403
+from mingjing.security.http import AuthedHttpRequest
 
 
 def time_left_text(left: timedelta) -> str:
@@ -42,7 +45,7 @@ def _error_text(exc: ValidationError) -> str:
 
 
 @login_required
-def personal_month(request: HttpRequest) -> HttpResponse:
+def personal_month(request: AuthedHttpRequest) -> HttpResponse:
     """我的月报告: the month's status, due date, records, one-click zero, history."""
     actor = request.actor
     month = selectors.month_or_current(request.GET.get("month"))
@@ -68,7 +71,7 @@ def _submitted_message(report) -> str:
 
 @login_required
 @require_POST
-def personal_submit(request: HttpRequest) -> HttpResponse:
+def personal_submit(request: AuthedHttpRequest) -> HttpResponse:
     form = MonthlyReportForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("月份格式应为 YYYY-MM。"))
@@ -86,16 +89,16 @@ def personal_submit(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def department_overview(request: HttpRequest) -> HttpResponse:
+def department_overview(request: AuthedHttpRequest) -> HttpResponse:
     """Every department in the viewer's scope, with its month's counts."""
     actor = request.actor
-    if not actor.has(*selectors.policy.DEPARTMENT_REPORT_ROLES):
+    if not policy.may_view_department_overview(actor):
         raise PermissionDenied
     month = selectors.month_or_current(request.GET.get("month"))
     context = {
         "month": month,
         "month_text": f"{month:%Y-%m}",
-        "due_date": calendar.due_date(actor.court, month),
+        "due_date": calendar.due_date(known_or_403(actor).court, month),
         "summaries": selectors.department_summaries(actor, month),
         **_month_links(month),
     }
@@ -103,7 +106,7 @@ def department_overview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def department_month(request: HttpRequest, department_id: int) -> HttpResponse:
+def department_month(request: AuthedHttpRequest, department_id: int) -> HttpResponse:
     """Who reported, who did not, zero and late; reviews and submission for the head."""
     actor = request.actor
     department = selectors.department_for(actor, department_id)
@@ -111,7 +114,7 @@ def department_month(request: HttpRequest, department_id: int) -> HttpResponse:
     context = {
         "view": selectors.department_month(actor, department, month),
         "month_text": f"{month:%Y-%m}",
-        "is_head": selectors.policy.heads_department(actor, department.id),
+        "is_head": policy.heads_department(actor, department.id),
         **_month_links(month),
     }
     return render(request, "reporting/department_month.html", context)
@@ -126,7 +129,7 @@ def _department_url(department_id: int | None, month) -> str:
 
 @login_required
 @require_POST
-def report_review(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_review(request: AuthedHttpRequest, report_id: int) -> HttpResponse:
     actor = request.actor
     report = selectors.report_for_review(actor, report_id)
     form = ReviewForm(request.POST)
@@ -152,7 +155,7 @@ def report_review(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def department_submit(request: HttpRequest, department_id: int) -> HttpResponse:
+def department_submit(request: AuthedHttpRequest, department_id: int) -> HttpResponse:
     actor = request.actor
     department = selectors.department_for(actor, department_id)
     form = DepartmentSubmitForm(request.POST)

@@ -4,8 +4,31 @@ Views, the API, exports and downloads ask these functions; nothing else re-imple
 Objects of another court are simply not found (404), never forbidden (403).
 """
 
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db.models import Q, QuerySet
+
 from mingjing.org.roles import SECOND_FACTOR_ROLES, Role
 from mingjing.security.actor import Actor
+
+if TYPE_CHECKING:  # annotations only: the policy sits below the apps whose objects it judges
+    from mingjing.accounts.models import User
+    from mingjing.cases.models import Case
+    from mingjing.org.models import Court, Department, Person, RoleAssignment, RoleGrant
+    from mingjing.oversight.models import DisclosureRequest
+    from mingjing.records.models import Record, SpecialReport
+    from mingjing.reporting.models import CourtReport, MonthlyReport
+
+_QS = TypeVar("_QS", bound=QuerySet[Any])
+
+# Each rule is a predicate (for one object in hand) and, beside it, its query form (for
+# selectors): `<rule>_q(actor)` returns the Q that keeps exactly the objects the predicate
+# allows, within the actor's court. tests/security/test_policy_agreement.py checks that the
+# two agree for every cast member and every fixture object.
+NOTHING = Q(pk__in=[])
 
 # Roles that work with the court's cases day to day and may look a case up.
 CASE_LOOKUP_ROLES = frozenset(
@@ -23,7 +46,7 @@ CASE_LOOKUP_ROLES = frozenset(
 DIRECTORY_ROLES = CASE_LOOKUP_ROLES | {Role.PERSONNEL}
 
 
-def same_court(actor: Actor, obj) -> bool:
+def same_court(actor: Actor, obj: Any) -> bool:
     """True when `obj` (anything with `court_id`) belongs to the actor's court."""
     return actor.court is not None and getattr(obj, "court_id", None) == actor.court.id
 
@@ -32,7 +55,7 @@ def may_look_up_cases(actor: Actor) -> bool:
     return actor.has(*CASE_LOOKUP_ROLES)
 
 
-def may_view_case(actor: Actor, case) -> bool:
+def may_view_case(actor: Actor, case: Case) -> bool:
     """Case metadata (number, cause, parties, handlers) is not a record's substance."""
     return same_court(actor, case) and may_look_up_cases(actor)
 
@@ -95,50 +118,47 @@ def subject_indexes_of(actor: Actor) -> tuple[str, ...]:
     return cached
 
 
-def names_as_subject(indexes, record) -> bool:
+def names_as_subject(indexes: Iterable[str], record: Record) -> bool:
     """True when any of `indexes` is among the record's named-subject indexes."""
     named = record.named_indexes or ""
     return any(f" {index} " in named for index in indexes)
 
 
-def is_named_subject(actor: Actor, record) -> bool:
+def is_named_subject(actor: Actor, record: Record) -> bool:
     return names_as_subject(subject_indexes_of(actor), record)
 
 
-def _naming(actor: Actor, *, prefix: str = "", keep_own: bool = True):
+def _naming(actor: Actor, *, prefix: str = "", keep_own: bool = True) -> Q | None:
     """The Q matching records that name the actor (None when he has no index)."""
-    from django.db.models import Q
-
     query = Q()
     for index in subject_indexes_of(actor):
         query |= Q(**{f"{prefix}named_indexes__contains": f" {index} "})
     if not query:
         return None
-    if keep_own:
+    if keep_own and actor.person is not None:
         query &= ~Q(**{f"{prefix}recorder_id": actor.person.id})
     return query
 
 
-def without_named_subject(actor: Actor, records, *, keep_own: bool = True):
+def without_named_subject(actor: Actor, records: _QS, *, keep_own: bool = True) -> _QS:
     """The query form of `names_actor`: `records` less those naming the actor, except his own
     (`keep_own=False`: the query form of `is_named_subject`, his own ones go too)."""
     query = _naming(actor, keep_own=keep_own)
     return records if query is None else records.exclude(query)
 
 
-def without_records_naming(actor: Actor, objects, *, via: str = "records"):
+def without_records_naming(actor: Actor, objects: _QS, *, via: str = "records") -> _QS:
     """`objects` (disclosures, reports...) less any linked through `via` to a record naming the
     actor: a whole item that contains such a record goes around him (DESIGN.md section 3)."""
-    from mingjing.records.models import Record
-
     query = _naming(actor)
     if query is None:
         return objects
-    naming = Record.objects.filter(court=actor.court).filter(query).values("pk")
+    records = objects.model._meta.get_field(via).related_model.objects
+    naming = records.filter(court=actor.court).filter(query).values("pk")
     return objects.exclude(**{f"{via}__in": naming})
 
 
-def names_actor(actor: Actor, record) -> bool:
+def names_actor(actor: Actor, record: Record) -> bool:
     """A record naming the actor (picked, typed, or a homonym) that he did not record himself.
 
     The recorder always keeps his own record: a clerk named 张伟 who records an inquiry by an
@@ -147,15 +167,31 @@ def names_actor(actor: Actor, record) -> bool:
     return is_named_subject(actor, record) and not is_recorder(actor, record)
 
 
-def is_recorder(actor: Actor, record) -> bool:
+def is_recorder(actor: Actor, record: Record) -> bool:
     return actor.person is not None and record.recorder_id == actor.person.id
 
 
-def _reviews_department(actor: Actor, record) -> bool:
-    return actor.has(Role.DEPT_HEAD) and record.department_id == actor.department_id
+def reviews_a_department(actor: Actor) -> bool:
+    """A department head with a department (a head without one reviews nothing)."""
+    return actor.has(Role.DEPT_HEAD) and actor.department_id is not None
 
 
-def may_view_record_contents(actor: Actor, record, *, granted_ids=frozenset()) -> bool:
+def _reviews_department(actor: Actor, record: Record | SpecialReport) -> bool:
+    return reviews_a_department(actor) and record.department_id == actor.department_id
+
+
+def _reviewable_q(actor: Actor) -> Q:
+    """Query form of the content roles' part: court-wide, or the head's department."""
+    if actor.has(*CONTENT_ROLES_COURTWIDE):
+        return Q()
+    if reviews_a_department(actor):
+        return Q(department_id=actor.department_id)
+    return NOTHING
+
+
+def may_view_record_contents(
+    actor: Actor, record: Record, *, granted_ids: Collection[int] = frozenset()
+) -> bool:
     """The one rule for reading a record's substance (DESIGN.md section 3)."""
     if not same_court(actor, record) or names_actor(actor, record):
         return False
@@ -168,7 +204,27 @@ def may_view_record_contents(actor: Actor, record, *, granted_ids=frozenset()) -
     return record.id in granted_ids
 
 
-def may_view_record_metadata(actor: Actor, record) -> bool:
+def record_contents_q(actor: Actor, *, granted_ids: Collection[int] = frozenset()) -> Q:
+    """Query form of may_view_record_contents, less named-subject exclusion (which
+    `visible_records` adds): own records, or submitted ones by role or by grant."""
+    if actor.person is None:
+        return NOTHING
+    submitted = ~Q(status="draft")
+    visible = Q(recorder_id=actor.person.id) | (submitted & _reviewable_q(actor))
+    if granted_ids:
+        visible |= submitted & Q(id__in=granted_ids)
+    return visible
+
+
+def visible_records(actor: Actor, records: _QS, rule: Q) -> _QS:
+    """`records` of the actor's court that `rule` keeps, less those naming the actor."""
+    if actor.court is None:
+        return records.none()
+    mine = records.filter(court_id=actor.court.id).filter(rule)
+    return without_named_subject(actor, mine)
+
+
+def may_view_record_metadata(actor: Actor, record: Record) -> bool:
     """Category, dates, department and status, never the substance: the counts roles."""
     if not same_court(actor, record) or names_actor(actor, record):
         return False
@@ -182,17 +238,35 @@ def may_view_record_metadata(actor: Actor, record) -> bool:
     return record.department_id in departments
 
 
+def record_metadata_q(actor: Actor) -> Q:
+    """Query form of may_view_record_metadata (with `visible_records`)."""
+    if actor.person is None:
+        return NOTHING
+    departments = department_ids_for_counts(actor)
+    submitted = ~Q(status="draft")
+    if departments is not None:
+        submitted &= Q(department_id__in=departments)
+    return Q(recorder_id=actor.person.id) | submitted
+
+
+def may_list_records(actor: Actor) -> bool:
+    """The records page: everyone of a court who records or sees records' figures; not the
+    sysadmin, the higher court's supervisor or the personnel office (figures elsewhere)."""
+    others = actor.roles - {Role.SYSADMIN, Role.SUPERVISOR, Role.PERSONNEL}
+    return actor.person is not None and bool(others)
+
+
 def may_record(actor: Actor) -> bool:
     """Every serving member of a court's staff records what he was asked (逢问必录)."""
     return actor.person is not None and actor.court is not None and actor.has(Role.STAFF)
 
 
-def may_edit_record(actor: Actor, record) -> bool:
+def may_edit_record(actor: Actor, record: Record) -> bool:
     """Drafts are the recorder's alone to change; a submitted record never changes."""
     return same_court(actor, record) and is_recorder(actor, record) and record.status == "draft"
 
 
-def may_amend_record(actor: Actor, record) -> bool:
+def may_amend_record(actor: Actor, record: Record) -> bool:
     """Corrections to a submitted record are appended by its recorder, and by nobody else."""
     return same_court(actor, record) and is_recorder(actor, record) and record.status != "draft"
 
@@ -211,18 +285,36 @@ def may_list_disclosures(actor: Actor) -> bool:
     return may_request_disclosure(actor) or actor.has(Role.APPROVER)
 
 
-def may_decide_disclosure(actor: Actor, disclosure) -> bool:
+def decides_disclosures(actor: Actor) -> bool:
+    """The approver's queue of pending disclosure requests."""
+    return actor.has(Role.APPROVER)
+
+
+def may_decide_disclosure(actor: Actor, disclosure: DisclosureRequest) -> bool:
     return same_court(actor, disclosure) and actor.has(Role.APPROVER)
 
 
-def may_view_disclosure(actor: Actor, disclosure) -> bool:
+def may_view_disclosure(actor: Actor, disclosure: DisclosureRequest) -> bool:
+    """The requester, and the approver and custodian; never one holding a record naming him."""
     if not same_court(actor, disclosure):
+        return False
+    if any(names_actor(actor, record) for record in disclosure.records.all()):
         return False
     mine = actor.person is not None and disclosure.requester_id == actor.person.id
     return mine or actor.has(Role.APPROVER, Role.CUSTODIAN)
 
 
-def may_revoke_disclosure(actor: Actor, disclosure) -> bool:
+def disclosures_q(actor: Actor) -> Q:
+    """Query form of may_view_disclosure, less the named-subject part (which
+    `without_records_naming` adds)."""
+    if actor.person is None:
+        return NOTHING
+    if actor.has(Role.APPROVER, Role.CUSTODIAN):
+        return Q()
+    return Q(requester_id=actor.person.id)
+
+
+def may_revoke_disclosure(actor: Actor, disclosure: DisclosureRequest) -> bool:
     mine = actor.person is not None and disclosure.requester_id == actor.person.id
     return same_court(actor, disclosure) and (mine or actor.has(Role.APPROVER))
 
@@ -249,12 +341,12 @@ DECLARATION_REPORT_ROLES = frozenset(
 )
 
 
-def is_case_handler(actor: Actor, handler_ids) -> bool:
+def is_case_handler(actor: Actor, handler_ids: Collection[int]) -> bool:
     """True when the actor's person is among `handler_ids` (the case's assigned people)."""
     return actor.person is not None and actor.person.id in handler_ids
 
 
-def may_view_declaration_counts(actor: Actor, case, *, handler_ids) -> bool:
+def may_view_declaration_counts(actor: Actor, case: Case, *, handler_ids: Collection[int]) -> bool:
     """'None' or 'N records' per handler (never contents): handlers and the counts roles."""
     if not may_view_case(actor, case):
         return False
@@ -264,18 +356,18 @@ def may_view_declaration_counts(actor: Actor, case, *, handler_ids) -> bool:
     return departments is None or case.department_id in departments
 
 
-def may_print_declarations(actor: Actor, case, *, handler_ids) -> bool:
+def may_print_declarations(actor: Actor, case: Case, *, handler_ids: Collection[int]) -> bool:
     """The printable form states counts, so it follows may_view_declaration_counts."""
     return may_view_declaration_counts(actor, case, handler_ids=handler_ids)
 
 
-def may_declare(actor: Actor, case, declaration) -> bool:
+def may_declare(actor: Actor, case: Case, declaration: Any) -> bool:
     """Only the handler himself declares, on a case of his court, until it is bound."""
     mine = actor.person is not None and declaration.person_id == actor.person.id
     return mine and may_view_case(actor, case) and declaration.case_id == case.id
 
 
-def may_bind_declarations(actor: Actor, case, *, handler_ids) -> bool:
+def may_bind_declarations(actor: Actor, case: Case, *, handler_ids: Collection[int]) -> bool:
     """The case's handlers or the head of the handling department bind at closing."""
     if not may_view_case(actor, case):
         return False
@@ -305,11 +397,11 @@ def may_file_special_report(actor: Actor) -> bool:
     return actor.person is not None and actor.has(Role.STAFF)
 
 
-def is_reporter(actor: Actor, report) -> bool:
+def is_reporter(actor: Actor, report: SpecialReport) -> bool:
     return actor.person is not None and report.reporter_id == actor.person.id
 
 
-def may_view_special_report(actor: Actor, report) -> bool:
+def may_view_special_report(actor: Actor, report: SpecialReport) -> bool:
     """The one rule for a special report's contents (and its existence): drafts are private."""
     if not same_court(actor, report):
         return False
@@ -320,7 +412,14 @@ def may_view_special_report(actor: Actor, report) -> bool:
     return actor.has(*CONTENT_ROLES_COURTWIDE) or _reviews_department(actor, report)
 
 
-def may_edit_special_report(actor: Actor, report) -> bool:
+def special_reports_q(actor: Actor) -> Q:
+    """Query form of may_view_special_report (within the actor's court)."""
+    if actor.person is None:
+        return NOTHING
+    return Q(reporter_id=actor.person.id) | (~Q(status="draft") & _reviewable_q(actor))
+
+
+def may_edit_special_report(actor: Actor, report: SpecialReport) -> bool:
     """Only the reporter, and only while it is a draft: submitted reports are immutable."""
     return same_court(actor, report) and is_reporter(actor, report) and report.status == "draft"
 
@@ -353,7 +452,7 @@ def screens_in_place_of_custodian(actor: Actor) -> bool:
     return may_screen(actor) and not actor.has(Role.CUSTODIAN)
 
 
-def custodian_indexes(court) -> tuple[str, ...]:
+def custodian_indexes(court: Court) -> tuple[str, ...]:
     """The subject indexes (person id and name) of every custodian of the court."""
     from mingjing.org.models import Person
     from mingjing.security.sealing import blind_index
@@ -366,7 +465,7 @@ def custodian_indexes(court) -> tuple[str, ...]:
     return tuple(index for index in indexes if index)
 
 
-def may_screen_record(actor: Actor, record) -> bool:
+def may_screen_record(actor: Actor, record: Record) -> bool:
     """Never a draft, never a record naming the actor. The custodian screens the rest; the
     approver screens those naming a custodian (seed 四(五): nobody screens his own case)."""
     if not may_screen(actor) or not same_court(actor, record) or record.status == "draft":
@@ -375,14 +474,13 @@ def may_screen_record(actor: Actor, record) -> bool:
         return False
     if not screens_in_place_of_custodian(actor):
         return True
-    return names_as_subject(custodian_indexes(actor.court), record)
+    court = actor.court
+    return court is not None and names_as_subject(custodian_indexes(court), record)
 
 
-def screenable(actor: Actor, records):
+def screenable(actor: Actor, records: _QS) -> _QS:
     """The query form of may_screen_record over `records` (already of the actor's court)."""
-    from django.db.models import Q
-
-    if not may_screen(actor):
+    if not may_screen(actor) or actor.court is None:
         return records.none()
     records = without_named_subject(actor, records, keep_own=False)
     if not screens_in_place_of_custodian(actor):
@@ -393,14 +491,14 @@ def screenable(actor: Actor, records):
     return records.filter(query)
 
 
-def may_view_screening_outcome(actor: Actor, record) -> bool:
+def may_view_screening_outcome(actor: Actor, record: Record) -> bool:
     """Classification and disposition: the recorder, the custodian and the approver."""
     if not same_court(actor, record) or names_actor(actor, record):
         return False
     return is_recorder(actor, record) or actor.has(*CONTENT_ROLES_COURTWIDE)
 
 
-def may_read_screening_note(actor: Actor, record) -> bool:
+def may_read_screening_note(actor: Actor, record: Record) -> bool:
     """The custodian's reasoning: custodian and approver only, never the recorder as such."""
     if not same_court(actor, record) or names_actor(actor, record):
         return False
@@ -435,7 +533,7 @@ def may_assemble_court_report(actor: Actor) -> bool:
     return actor.person is not None and may_remind_departments(actor)
 
 
-def may_review_court_report(actor: Actor, report) -> bool:
+def may_review_court_report(actor: Actor, report: CourtReport) -> bool:
     """The president (approver) of the report's court reviews it."""
     return actor.person is not None and same_court(actor, report) and actor.has(Role.APPROVER)
 
@@ -445,7 +543,12 @@ def may_view_court_compliance(actor: Actor) -> bool:
     return may_view_court_reports(actor)
 
 
-def may_view_department_compliance(actor: Actor, department) -> bool:
+def may_view_some_compliance(actor: Actor) -> bool:
+    """Some department's compliance (which ones: department_ids_for_counts)."""
+    return actor.court is not None and actor.has(*COMPLIANCE_ROLES)
+
+
+def may_view_department_compliance(actor: Actor, department: Department) -> bool:
     """One department's compliance: court-wide roles, or its head, administrator, leader."""
     if not same_court(actor, department) or not actor.has(*COMPLIANCE_ROLES):
         return False
@@ -474,12 +577,17 @@ DEPARTMENT_REPORT_ROLES = frozenset(
 )
 
 
+def may_view_department_overview(actor: Actor) -> bool:
+    """The list of departments' monthly statuses (scoped by department_ids_for_counts)."""
+    return actor.court is not None and actor.has(*DEPARTMENT_REPORT_ROLES)
+
+
 def may_file_monthly_report(actor: Actor) -> bool:
     """Every serving member of a court's staff reports monthly, himself."""
     return may_record(actor)
 
 
-def may_view_department_reports(actor: Actor, department) -> bool:
+def may_view_department_reports(actor: Actor, department: Department) -> bool:
     """A department's monthly statuses and counts: heads and administrators their own
     department, leaders those they oversee, the inspection office and the president all."""
     if not same_court(actor, department) or not actor.has(*DEPARTMENT_REPORT_ROLES):
@@ -498,7 +606,7 @@ def heads_department(actor: Actor, department_id: int | None) -> bool:
     )
 
 
-def may_review_monthly_report(actor: Actor, report) -> bool:
+def may_review_monthly_report(actor: Actor, report: MonthlyReport) -> bool:
     """The head of the report's department reviews it; his own report goes to the custodian."""
     if not same_court(actor, report) or actor.person is None:
         return False
@@ -509,7 +617,7 @@ def may_review_monthly_report(actor: Actor, report) -> bool:
     return actor.has(Role.CUSTODIAN) and _filed_by_a_head(report)
 
 
-def _filed_by_a_head(report) -> bool:
+def _filed_by_a_head(report: MonthlyReport) -> bool:
     from mingjing.org.models import RoleAssignment
 
     return RoleAssignment.objects.filter(
@@ -517,7 +625,7 @@ def _filed_by_a_head(report) -> bool:
     ).exists()
 
 
-def may_submit_department_report(actor: Actor, department) -> bool:
+def may_submit_department_report(actor: Actor, department: Department) -> bool:
     """Only the department's head sends its monthly report to the inspection office."""
     return same_court(actor, department) and heads_department(actor, department.id)
 
@@ -530,17 +638,17 @@ def may_list_role_grants(actor: Actor) -> bool:
     return actor.has(Role.APPROVER) and actor.court is not None
 
 
-def may_confirm_role_grant(actor: Actor, grant) -> bool:
+def may_confirm_role_grant(actor: Actor, grant: RoleGrant) -> bool:
     """An approver of the grant's court confirms it: never a grant to himself, nor one he
     asked for (nobody grants himself contents)."""
     if not may_list_role_grants(actor) or actor.person is None:
         return False
-    if grant.court_id != actor.court.id:
+    if actor.court is None or grant.court_id != actor.court.id:
         return False
     return actor.person.id not in (grant.person_id, grant.requested_by_id)
 
 
-def may_revoke_role(actor: Actor, assignment) -> bool:
+def may_revoke_role(actor: Actor, assignment: RoleAssignment) -> bool:
     """The sysadmin takes away any role in his court; an approver, content roles of others."""
     from mingjing.org.roles import CONTENT_ROLES
 
@@ -552,7 +660,7 @@ def may_revoke_role(actor: Actor, assignment) -> bool:
     return actor.has(Role.APPROVER) and assignment.role in CONTENT_ROLES and not own
 
 
-def holds_content_role(user=None, *, person=None) -> bool:
+def holds_content_role(user: User | None = None, *, person: Person | None = None) -> bool:
     """The account (or the person) holds a role that opens contents, in any court."""
     from mingjing.org.models import RoleAssignment
     from mingjing.org.roles import CONTENT_ROLES
@@ -565,7 +673,7 @@ def holds_content_role(user=None, *, person=None) -> bool:
     return roles.filter(person__user=user).exists()
 
 
-def may_take_over_account(actor: Actor, user) -> bool:
+def may_take_over_account(actor: Actor, user: User) -> bool:
     """Setting a password, resetting the second factor or relinking an account: the sysadmin,
     except for an account that opens contents. Otherwise he could become the custodian by
     taking over his account, so those go through the holder himself (DESIGN.md section 3)."""

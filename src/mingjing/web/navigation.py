@@ -21,11 +21,11 @@ def _entries(actor: Actor) -> list[tuple[str, str]]:
     entries = [(gettext_noop("我的待办"), "web:home")]
     if policy.may_look_up_cases(actor):
         entries.append((gettext_noop("案件查询"), "cases:search"))
-    if actor.person is not None and actor.roles - {"sysadmin", "supervisor", "personnel"}:
+    if policy.may_list_records(actor):
         entries.append((gettext_noop("记录"), "records:list"))
     if policy.may_file_monthly_report(actor):
         entries.append((gettext_noop("我的月报告"), "reporting:personal"))
-    if actor.has(*policy.DEPARTMENT_REPORT_ROLES):
+    if policy.may_view_department_overview(actor):
         entries.append((gettext_noop("部门月报告"), "reporting:departments"))
     if policy.may_view_court_reports(actor):
         entries.append((gettext_noop("全院月报告"), "court_reporting:month"))
