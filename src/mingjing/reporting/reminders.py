@@ -8,9 +8,7 @@ moment has passed (a due-soon notice after the due date) is simply no longer pro
 Reminders carry titles, months, counts and links, never a record's contents.
 """
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -18,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from mingjing.notify.reminders import Reminder
 from mingjing.org.models import Court, Department, Person, PersonStatus
 from mingjing.org.roles import Role
 from mingjing.oversight.models import DisclosureRequest, DisclosureStatus
@@ -28,18 +27,6 @@ from mingjing.reporting.models import DepartmentReport, MonthlyReport, ReportKin
 DUE = "due"
 OVERDUE = "overdue"
 CONTACT_WARNING = timedelta(hours=24)
-
-
-@dataclass(frozen=True)
-class Reminder:
-    """One notification to deliver: its recipient (a user), key, kind, title, body and link."""
-
-    user: Any  # a User: the queries below skip people without an account
-    key: str
-    kind: str
-    title: str
-    body: str = ""
-    url: str = ""
 
 
 # --- who ---------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """`mingjing tick`: time-based work, run every few minutes; idempotent (DESIGN.md section 6).
 
-Delivers the reminders relevant now (mingjing.reporting.reminders) as notifications, and
-email when configured. Each reminder's key names its subject and period, so running twice, or
-after downtime, creates nothing twice. One audit event "tick.run" records the counts.
+Delivers the reminders relevant now (asked of the apps through notify/reminders.py) as
+notifications, and email when configured. Each reminder's key names its subject and period,
+so running twice, or after downtime, creates nothing twice. One audit event "tick.run"
+records the counts.
 """
 
 from collections import Counter
@@ -12,8 +13,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from mingjing.notify.models import Notification
+from mingjing.notify.reminders import Reminder, reminders_at
 from mingjing.notify.services import notify
-from mingjing.reporting.reminders import Reminder, reminders_at
 from mingjing.security import audit
 
 
