@@ -19,6 +19,8 @@ pytest_leg() {
 
 leg "ruff"
 if ! "$BIN/ruff" check src tests bench; then failed+=("ruff"); fi
+# The layers of the apps (.importlinter); a broken contract fails the run.
+if ! "$BIN/lint-imports"; then failed+=("import-linter"); fi
 
 leg "suite on SQLite"
 if ! pytest_leg -m "not browser"; then failed+=("sqlite"); fi
