@@ -6,7 +6,11 @@ class RecordsConfig(AppConfig):
     verbose_name = "记录报告"
 
     def ready(self) -> None:
+        from mingjing.records.models import Record
         from mingjing.records.sealed import sealed_columns
+        from mingjing.security.audit import register_covered_model
         from mingjing.security.reencrypt import register_sealed_columns
 
         register_sealed_columns(sealed_columns)
+        # Each record is made with its court's audit event (audit.verify_coverage).
+        register_covered_model(Record)
