@@ -242,6 +242,10 @@ def make_record(person, *, submit=True, subject_person=None, name=SECRET_SUBJECT
 
 @pytest.fixture
 def records(cast) -> Records:
+    return make_records(cast)
+
+
+def make_records(cast) -> Records:
     return Records(
         own=make_record(cast.people["staff"], case=cast.case),
         names_head=make_record(cast.people["staff2"], subject_person=cast.people["head"]),

@@ -1,10 +1,15 @@
 """Every URL, as every role: the status each must get (DESIGN.md section 3).
 
-A new URL pattern without a row here fails `test_every_url_pattern_is_in_the_matrix`.
-Another court's object must answer 404, never 403.
+A new URL pattern without a row here fails `test_every_url_pattern_is_in_the_matrix`; one
+whose view takes POST also needs a write row (WEB_POST/API_POST: a minimal valid body, who
+succeeds and changes the state, what the others get), else
+`test_every_url_pattern_taking_post_has_a_write_row` fails. Another court's object must answer
+404, never 403.
 """
 
+import inspect
 import io
+import json
 import re
 
 import pytest
@@ -13,25 +18,55 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from mingjing.accounts.services import api_token_create
 from mingjing.oversight.services import disclosure_request
 from mingjing.security.actor import actor_for
-from tests.conftest import ROLE_USERS, login_as
+from tests.conftest import ROLE_USERS, login_as, make_records
 from tests.matrix import merged, named_subjects
 from tests.matrix.helpers import ALL
 
 WEB_MATRIX = merged("WEB")
 API_MATRIX = merged("API")
+# Writes: url name -> Write (tests/matrix/helpers.py), one row per endpoint accepting POST.
+WEB_WRITES = merged("WEB_POST")
+API_WRITES = merged("API_POST")
 
 
 @pytest.fixture
 def world(cast, records):
     """The cast, its records and one pending disclosure request by the inspector."""
     cast.records = records
-    cast.disclosure = disclosure_request(
+    cast.disclosure = _pending_disclosure(cast, records)
+    return cast
+
+
+def _pending_disclosure(cast, records):
+    return disclosure_request(
         actor=actor_for(cast.inspector),
         kind="view",
         reason="核查举报线索，需要查阅该记录",
         record_ids=[records.own.id],
     )
-    return cast
+
+
+class LazyWorld:
+    """The `world`, but its records and disclosure are made when a row first asks for them:
+    most writes need neither, and each write case builds its own."""
+
+    def __init__(self, cast):
+        self._cast = cast
+
+    def __getattr__(self, name):
+        if name == "records":
+            value = make_records(self._cast)
+        elif name == "disclosure":
+            value = _pending_disclosure(self._cast, self.records)
+        else:
+            return getattr(self._cast, name)
+        setattr(self, name, value)
+        return value
+
+
+@pytest.fixture
+def lazy_world(cast):
+    return LazyWorld(cast)
 
 
 # Django's own admin sub-pages are all guarded by admin.site.has_permission (sysadmin only),
@@ -39,25 +74,92 @@ def world(cast, records):
 EXEMPT_NAMESPACES = {"admin"}
 
 
-def _pattern_names(resolver, prefix: str = "") -> set[str]:
-    names = set()
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
-            names |= _pattern_names(entry, namespace)
-        elif isinstance(entry, URLPattern) and entry.name:
-            names.add(prefix + entry.name)
-    return names
+def _routes() -> dict[str, str]:
+    """URL name -> route, for every named pattern outside the exempt namespaces."""
+    return {
+        name: route
+        for name, route, _ in _callbacks(get_resolver())
+        if name.split(":")[0] not in EXEMPT_NAMESPACES or name == "admin:index"
+    }
+
+
+def _uncovered(routes: dict[str, str], covered: set[str]) -> set[str]:
+    """Names whose route no row covers. By route: django-ninja names one path once per
+    operation (GET and POST of /api/v1/records), and one row covers them all."""
+    covered_routes = {routes[name] for name in covered if name in routes}
+    return {name for name, route in routes.items() if route not in covered_routes}
 
 
 def test_every_url_pattern_is_in_the_matrix():
-    covered = set(WEB_MATRIX) | set(API_MATRIX)
-    listed = {
-        name
-        for name in _pattern_names(get_resolver())
-        if name.split(":")[0] not in EXEMPT_NAMESPACES or name == "admin:index"
+    assert _uncovered(_routes(), set(WEB_MATRIX) | set(API_MATRIX)) == set(), (
+        "URL patterns missing from the permission matrix"
+    )
+
+
+def _accepts_post(callback) -> bool:
+    """Whether the view takes POST: by its method decorator, else by what its body reads."""
+    methods = _declared_methods(callback)
+    if methods is not None:
+        return "POST" in methods
+    return _reads_post(inspect.unwrap(callback), set())
+
+
+def _reads_post(function, seen: set) -> bool:
+    """Whether the function, or a helper of its module that it calls, reads the method or POST."""
+    seen.add(function)
+    source = inspect.getsource(function)
+    if re.search(r"request\.method\b|request\.POST\b", source):
+        return True
+    module = inspect.getmodule(function)
+    for name in re.findall(r"\b(\w+)\(", source):
+        helper = getattr(module, name, None)
+        if inspect.isfunction(helper) and helper.__module__ == module.__name__:
+            if helper not in seen and _reads_post(helper, seen):
+                return True
+    return False
+
+
+def _declared_methods(callback) -> set[str] | None:
+    """The methods allowed by require_http_methods (or a django-ninja operation), if any."""
+    function = callback
+    while function is not None:
+        for cell in getattr(function, "__closure__", None) or ():
+            value = cell.cell_contents
+            operations = getattr(value, "operations", None)  # ninja's PathView
+            if isinstance(operations, list):
+                return {m.upper() for op in operations for m in op.methods}
+            if isinstance(value, list | tuple | set) and value and set(value) <= HTTP_METHODS:
+                return set(value)
+        function = getattr(function, "__wrapped__", None)
+    return None
+
+
+HTTP_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+
+def _post_routes() -> dict[str, str]:
+    """URL name -> route, for every pattern whose view takes POST."""
+    return {
+        name: route
+        for name, route, callback in _callbacks(get_resolver())
+        if name.split(":")[0] not in EXEMPT_NAMESPACES and _accepts_post(callback)
     }
-    assert listed - covered == set(), "URL patterns missing from the permission matrix"
+
+
+def _callbacks(resolver, prefix: str = "", route: str = ""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from _callbacks(entry, namespace, route + str(entry.pattern))
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield prefix + entry.name, route + str(entry.pattern), entry.callback
+
+
+def test_every_url_pattern_taking_post_has_a_write_row():
+    routes = _post_routes()
+    covered = set(WEB_WRITES) | set(API_WRITES)
+    assert covered <= set(routes), "write rows for URLs that do not take POST"
+    assert _uncovered(routes, covered) == set(), "POST endpoints missing from the write matrix"
 
 
 def test_matrix_lists_every_role_and_the_outsiders():
@@ -216,3 +318,49 @@ def test_case_form_leaves_out_the_records_naming_the_one_who_prints_it(
     login_as(client, cast.staff)
     own = _form_text(client.get(url)).replace("\n", "")
     assert all(item.content in own for item in named.values())
+
+
+# --- Writes (issue 9, point 6) --------------------------------------------------------------
+#
+# Each POST endpoint, with a minimal valid body, as each user: the allowed ones get the
+# success status and the state changes; everyone else gets 403/404 and nothing changes. Every
+# case builds its own cast (function-scoped fixtures), so no write leaks into the next.
+
+WRITES = {"web": WEB_WRITES, "api": API_WRITES}
+ANONYMOUS_WRITES = [(kind, name) for kind in WRITES for name in WRITES[kind]]
+WRITE_CASES = [(kind, name, user) for kind, name in ANONYMOUS_WRITES for user in ROLE_USERS]
+
+
+def _send(client, kind: str, row, sent, **extra):
+    """A form post on the web; a JSON body on the API."""
+    send = getattr(client, row.method)
+    if kind == "web":
+        return send(sent.url, sent.data, **extra)
+    return send(sent.url, json.dumps(sent.data), content_type="application/json", **extra)
+
+
+def _signed_in(client, kind: str, user) -> dict:
+    if kind == "web":
+        login_as(client, user)
+        return {}
+    _, secret = api_token_create(user=user, name="matrix")
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+@pytest.mark.parametrize(("kind", "url_name", "username"), WRITE_CASES)
+def test_write_answers_each_role_as_the_matrix_says(lazy_world, client, kind, url_name, username):
+    row = WRITES[kind][url_name]
+    extra = _signed_in(client, kind, lazy_world.users[username])
+    sent = row.build(lazy_world, username)
+    response = _send(client, kind, row, sent, **extra)
+    assert response.status_code == row.expected[username], (url_name, username)
+    assert bool(sent.changed(response)) == (username in row.allowed), (url_name, username)
+
+
+@pytest.mark.parametrize(("kind", "url_name"), ANONYMOUS_WRITES)
+def test_write_answers_anonymous_callers_as_the_matrix_says(lazy_world, client, kind, url_name):
+    row = WRITES[kind][url_name]
+    sent = row.build(lazy_world, None)
+    response = _send(client, kind, row, sent)
+    assert response.status_code == row.anonymous, url_name
+    assert bool(sent.changed(response)) == row.anonymous_allowed, url_name

@@ -92,7 +92,9 @@ def test_the_fifth_failure_already_says_the_account_is_locked(cast, client):
 def test_the_lock_still_holds_just_before_it_expires(cast, client):
     fail(client, "staff", settings.MINGJING_LOCKOUT_ATTEMPTS)
     with later(minutes=settings.MINGJING_LOCKOUT_MINUTES - 1):
-        sign_in(client, "staff")
+        response = sign_in(client, "staff")
+    assert response.status_code == 200
+    assert "账号已锁定" in form_errors(response)[0]
     assert not is_signed_in(client)
 
 

@@ -14,13 +14,14 @@ from mingjing.accounts.middleware import SESSION_KEY
 from mingjing.accounts.models import User
 from mingjing.accounts.services import totp_secret_of
 from tests.conftest import PASSWORD, enrolled_totp
+from tests.matrix.roles import SECOND_FACTOR
 
 LOGIN = reverse("accounts:login")
 HOME = reverse("web:home")
 ENROL = reverse("accounts:totp_enrol")
 VERIFY = reverse("accounts:totp_verify")
 ADMIN = reverse("admin:index")
-SECOND_FACTOR_USERS = ["custodian", "approver", "sysadmin"]
+SECOND_FACTOR_USERS = sorted(SECOND_FACTOR)
 
 
 def sign_in(client, username: str, password: str = PASSWORD):
@@ -126,7 +127,9 @@ def test_enrolment_with_a_correct_code_enables_the_second_factor(cast, client):
 
 def test_enrolment_page_shows_a_qr_code_without_script_or_inline_style(cast, client):
     sign_in(client, "custodian")
-    page = client.get(ENROL).content.decode()
+    response = client.get(ENROL)
+    assert response.status_code == 200
+    page = response.content.decode()
     svg = page[page.index("<svg") : page.index("</svg>")]
     assert "<script" not in svg and "style=" not in svg
 
@@ -275,7 +278,8 @@ def test_the_admin_has_no_login_form_that_would_bypass_the_lockout(cast, client)
     response = client.get(reverse("admin:login"))
     assert response.status_code == 302
     assert path_of(response) == LOGIN
-    client.post(reverse("admin:login"), {"username": "sysadmin", "password": PASSWORD})
+    response = client.post(reverse("admin:login"), {"username": "sysadmin", "password": PASSWORD})
+    assert response.status_code == 302 and path_of(response) == LOGIN
     assert "_auth_user_id" not in client.session
 
 

@@ -2,23 +2,20 @@
 status per user, anonymous status). Builders get the `world` fixture (the cast, its records and
 a pending disclosure)."""
 
+import json
+
+import pyotp
 from django.urls import reverse
 
-from tests.matrix.helpers import every, only
+from mingjing.accounts.models import ApiToken
+from mingjing.accounts.services import api_token_create, totp_begin_enrolment
+from mingjing.security.receipts import receipt_document, receipt_for
+from tests.conftest import PASSWORD, enrolled_totp
+from tests.matrix.helpers import ALL, Sent, Write, audited, counted, every, only
+from tests.matrix.roles import COURT_STAFF, RECORD_VIEWERS, SECOND_FACTOR
 
-LOOKUP = {
-    "staff",
-    "staff2",
-    "head",
-    "deptadmin",
-    "leader",
-    "custodian",
-    "inspector",
-    "approver",
-    "personnel",
-}
-# Who sees staff's submitted record at all (contents or counts).
-RECORD_VIEWERS = {"staff", "head", "custodian", "approver", "deptadmin", "leader", "inspector"}
+# Who looks cases up: court A's staff-role holders.
+LOOKUP = COURT_STAFF
 
 
 # url name -> (how to build the path from the cast, expected status per user, anonymous status)
@@ -105,3 +102,122 @@ API = {
 }
 
 WEB["accounts:reauth"] = (lambda c: reverse("accounts:reauth"), every(200), 302)
+
+
+# --- Writes -------------------------------------------------------------------------------
+#
+# url name -> Write: each user acts on his own account (log in, change his password, make a
+# token), except token_revoke, which aims at staff's token: only staff revokes it.
+
+
+def _user(world, username):
+    return world.users[username or "staff"]
+
+
+def _logged_in(world, username) -> Sent:
+    user = _user(world, username)
+    data = {"username": user.username, "password": PASSWORD}
+    return Sent(reverse("accounts:login"), data, audited("auth.login"))
+
+
+def _logout(world, username) -> Sent:
+    return Sent(reverse("accounts:logout"), {}, audited("auth.logout"))
+
+
+def _reauth(world, username) -> Sent:
+    return Sent(reverse("accounts:reauth"), {"password": PASSWORD}, audited("auth.reauth"))
+
+
+NEW_PASSWORD = "another-horse-battery-staple-9"
+
+
+def _password(world, username) -> Sent:
+    user = _user(world, username)
+    data = {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+
+    def changed(response) -> bool:
+        user.refresh_from_db()
+        return user.check_password(NEW_PASSWORD)
+
+    return Sent(reverse("accounts:password_change"), data, changed)
+
+
+def _totp_verify(world, username) -> Sent:
+    secret = enrolled_totp(_user(world, username))
+    return Sent(
+        reverse("accounts:totp_verify"), {"code": pyotp.TOTP(secret).now()}, audited("auth.totp")
+    )
+
+
+def _totp_enrol(world, username) -> Sent:
+    user = _user(world, username)
+    secret = totp_begin_enrolment(user=user)
+
+    def changed(response) -> bool:
+        user.refresh_from_db()
+        return user.has_totp
+
+    return Sent(reverse("accounts:totp_enrol"), {"code": pyotp.TOTP(secret).now()}, changed)
+
+
+def _token_create(world, username) -> Sent:
+    tokens = ApiToken.objects.filter(name="写入矩阵")
+    return Sent(reverse("accounts:token_create"), {"name": "写入矩阵"}, counted(tokens))
+
+
+def _token_revoke(world, username) -> Sent:
+    token, _ = api_token_create(user=world.staff, name="staff 的令牌")
+    url = reverse("accounts:token_revoke", args=[token.id])
+    revoked = ApiToken.objects.filter(pk=token.id).exclude(revoked_at=None)
+    return Sent(url, {}, lambda response: revoked.exists())
+
+
+def _set_language(world, username) -> Sent:
+    data = {"language": "en", "next": "/"}
+    return Sent(reverse("set_language"), data, lambda r: r.cookies["django_language"].value == "en")
+
+
+def _receipt_verify(world, username) -> Sent:
+    document = receipt_document(receipt_for(world.records.own))
+    data = {"receipt": json.dumps(document, ensure_ascii=False)}
+    return Sent(
+        reverse("security:receipt_verify"),
+        data,
+        lambda r: r.status_code == 200 and r.context["result"] is not None,
+    )
+
+
+def _token_exchange(world, username) -> Sent:
+    user = _user(world, username)
+    data = {"username": user.username, "password": PASSWORD, "name": "写入矩阵"}
+    tokens = ApiToken.objects.filter(user=user, name="写入矩阵")
+    return Sent(reverse("api:auth_token"), data, counted(tokens))
+
+
+WEB_POST = {
+    "accounts:login": Write(_logged_in, ALL, anonymous_allowed=True),
+    "accounts:logout": Write(_logout, ALL, anonymous=302),
+    "accounts:reauth": Write(_reauth, ALL),
+    "accounts:password_change": Write(_password, ALL),
+    "accounts:totp_verify": Write(_totp_verify, ALL),
+    "accounts:totp_enrol": Write(_totp_enrol, ALL),
+    # The new token is shown once, in the very response.
+    "accounts:token_create": Write(_token_create, ALL, yes=200),
+    # Another's token: the page says it does not exist, and it stays valid.
+    "accounts:token_revoke": Write(_token_revoke, {"staff"}, no=302),
+    "set_language": Write(_set_language, ALL, anonymous_allowed=True),
+    # Anyone, logged in or not, may check a receipt.
+    "security:receipt_verify": Write(
+        _receipt_verify, ALL, yes=200, anonymous=200, anonymous_allowed=True
+    ),
+}
+
+API_POST = {
+    "api:auth_token": Write(
+        _token_exchange,
+        ALL - SECOND_FACTOR,
+        yes=201,
+        anonymous=201,
+        anonymous_allowed=True,
+    ),
+}

@@ -2,18 +2,16 @@
 
 from datetime import date
 
+import pyotp
 from django.urls import reverse
 from django.utils import timezone
 
+from mingjing.notify.models import Notification
 from mingjing.reporting.models import CourtReport
-from tests.matrix.helpers import every, only
-
-# The inspection office and the president see the whole court.
-COURT_ROLES = {"custodian", "inspector", "approver"}
-# Court A's civil department: also its head, its administrator and the leader overseeing it.
-CIVIL_COMPLIANCE = COURT_ROLES | {"head", "deptadmin", "leader"}
-# Users of another court (or of the higher court) do not find court A's departments.
-ELSEWHERE = {"other_court", "supervisor"}
+from tests.conftest import enrolled_totp
+from tests.matrix.helpers import Sent, Write, counted, every, only
+from tests.matrix.roles import CIVIL_VIEWERS as CIVIL_COMPLIANCE
+from tests.matrix.roles import COURT_ROLES, ELSEWHERE
 
 
 def _civil(c) -> int:
@@ -72,4 +70,43 @@ WEB = {
         _in_court_a(CIVIL_COMPLIANCE),
         302,
     ),
+}
+
+
+# --- Writes -------------------------------------------------------------------------------
+
+
+def code_of(world, username) -> str:
+    """A fresh second-factor code of the acting user (enrolled now), '' for anonymous."""
+    if username is None:
+        return ""
+    return pyotp.TOTP(enrolled_totp(world.users[username])).now()
+
+
+def _remind(world, username) -> Sent:
+    # September is past its due date with no department report: the late heads are reminded.
+    notes = Notification.objects.all()
+    return Sent(reverse("court_reporting:remind"), {"month": "2026-09"}, counted(notes))
+
+
+def _assemble(world, username) -> Sent:
+    reports = CourtReport.objects.filter(court=world.courts["a"])
+    return Sent(reverse("court_reporting:assemble"), {"month": "2026-09"}, counted(reports))
+
+
+def _review(world, username) -> Sent:
+    report_id = _court_report(world)
+    reviewed = CourtReport.objects.filter(pk=report_id, status="reviewed")
+    url = reverse("court_reporting:review", args=[report_id])
+    data = {"note": "已阅", "otp": code_of(world, username)}
+    return Sent(url, data, lambda response: reviewed.exists())
+
+
+OFFICE = {"custodian", "inspector"}
+
+WEB_POST = {
+    "court_reporting:remind": Write(_remind, OFFICE),
+    "court_reporting:assemble": Write(_assemble, OFFICE),
+    # Another court's users do not find court A's report.
+    "court_reporting:review": Write(_review, {"approver"}, others=dict.fromkeys(ELSEWHERE, 404)),
 }

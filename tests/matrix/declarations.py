@@ -4,8 +4,10 @@ from urllib.parse import quote
 
 from django.urls import reverse
 
-from tests.matrix.core import LOOKUP
-from tests.matrix.helpers import every, only
+from mingjing.declarations.services import declaration_declare
+from mingjing.security.actor import actor_for
+from tests.matrix.helpers import Sent, Write, every, only
+from tests.matrix.roles import COURT_STAFF as LOOKUP
 
 # Counts per handler ("none" / "N records"), hence the printable form: the case's handler
 # (staff), the counts roles for its department (civil) and the court-wide ones.
@@ -80,4 +82,52 @@ API = {
         {**only(LOOKUP), "other_court": 404},
         401,
     ),
+}
+
+
+# --- Writes -------------------------------------------------------------------------------
+#
+# Staff handles the cast's case (and has recorded about it): he declares; he and the civil
+# department's head bind. Lookup roles are refused; those who cannot find the case get 404.
+
+
+def _recorded(world) -> None:
+    """Staff's submitted record about the case (made when first asked for)."""
+    assert world.records.own.cases.filter(pk=world.case.pk).exists()
+
+
+def _declared(world):
+    _recorded(world)
+    declared = world.case.declarations.filter(person=world.people["staff"], status="declared")
+    return lambda response: declared.exists()
+
+
+def _declare(world, username) -> Sent:
+    url = reverse("declarations:declare", args=[world.case.id])
+    return Sent(url, {"choice": "records"}, _declared(world))
+
+
+def _bind(world, username) -> Sent:
+    _recorded(world)
+    declaration_declare(actor=actor_for(world.staff), case=world.case, none_to_report=False)
+    bound = world.case.declarations.filter(status="bound")
+    return Sent(reverse("declarations:bind", args=[world.case.id]), {}, lambda r: bound.exists())
+
+
+def _api_declare(world, username) -> Sent:
+    url = reverse("api:declarations_declare", args=[world.case.id])
+    return Sent(url, {"none_to_report": False}, _declared(world))
+
+
+def _handled(allowed: set[str], **statuses) -> dict:
+    return dict(allowed=allowed, others=dict.fromkeys(NOT_FOUND, 404), **statuses)
+
+
+WEB_POST = {
+    "declarations:declare": Write(_declare, **_handled({"staff"})),
+    "declarations:bind": Write(_bind, **_handled({"staff", "head"})),
+}
+
+API_POST = {
+    "api:declarations_declare": Write(_api_declare, **_handled({"staff"}, yes=200, anonymous=401)),
 }

@@ -3,9 +3,11 @@
 from django.urls import reverse
 
 from mingjing.org.grants import role_grant_request
+from mingjing.org.models import RoleGrant
 from mingjing.org.roles import Role
 from mingjing.security.actor import actor_for
-from tests.matrix.helpers import only
+from tests.matrix.court_reporting import code_of
+from tests.matrix.helpers import Sent, Write, only
 
 
 def _grant(world) -> str:
@@ -19,3 +21,17 @@ WEB = {
     "org:grant_list": (lambda c: reverse("org:grant_list"), only({"approver"}), 302),
     "org:grant_detail": (_grant, only({"approver"}), 302),
 }
+
+
+def _confirm(world, username) -> Sent:
+    grant = role_grant_request(
+        actor=actor_for(world.sysadmin), person=world.people["staff2"], role=Role.DEPT_HEAD
+    )
+    confirmed = RoleGrant.objects.filter(pk=grant.id, status="confirmed")
+    url = reverse("org:grant_detail", args=[grant.id])
+    data = {"decision": "confirm", "note": "", "otp": code_of(world, username)}
+    return Sent(url, data, lambda response: confirmed.exists())
+
+
+# The approver confirms, with a fresh code; everyone else is refused.
+WEB_POST = {"org:grant_detail": Write(_confirm, {"approver"})}

@@ -6,25 +6,17 @@ Builders get the `world` fixture; reports they need are filed through the real s
 from django.urls import reverse
 
 from mingjing.reporting import services
+from mingjing.reporting.models import DepartmentReport, MonthlyReport
 from mingjing.security.actor import actor_for
-from tests.matrix.helpers import every, only
+from tests.matrix.helpers import Sent, Write, counted, every, only
+from tests.matrix.roles import CIVIL_VIEWERS, ELSEWHERE, STAFF_ROLE_HOLDERS
 
 # Everyone holding the staff role in a court files his own monthly report.
-REPORTERS = {
-    "staff",
-    "staff2",
-    "head",
-    "deptadmin",
-    "leader",
-    "custodian",
-    "inspector",
-    "approver",
-    "personnel",
-    "other_court",
-}
-# Who sees the civil department's month: its head and administrator, the leader overseeing it,
-# the inspection office and the president. Other courts' users do not find it.
-CIVIL_VIEWERS = {"head", "deptadmin", "leader", "custodian", "inspector", "approver"}
+REPORTERS = STAFF_ROLE_HOLDERS
+# Who sees the civil department's month (roles.CIVIL_VIEWERS): its head and administrator, the
+# leader overseeing it, the inspection office and the president. Other courts' users do not
+# find it.
+NOT_IN_COURT_A = ELSEWHERE
 OVERVIEW_VIEWERS = CIVIL_VIEWERS | {"other_court"}
 
 
@@ -76,4 +68,55 @@ API = {
         _civil_status(),
         401,
     ),
+}
+
+
+# --- Writes -------------------------------------------------------------------------------
+
+
+def _month_text() -> str:
+    return f"{services.current_month():%Y-%m}"
+
+
+def _personal_submit(world, username) -> Sent:
+    # Nobody has recorded anything yet (writes make the cast's records only when asked).
+    data = {"month": _month_text(), "zero": "on"}
+    return Sent(reverse("reporting:personal_submit"), data, counted(MonthlyReport.objects.all()))
+
+
+def _department_submit(world, username) -> Sent:
+    url = reverse("reporting:department_submit", args=[_civil(world)])
+    submitted = DepartmentReport.objects.filter(department_id=_civil(world))
+    return Sent(url, {"month": _month_text()}, counted(submitted))
+
+
+def _review(world, username) -> Sent:
+    report = services.monthly_report_submit(
+        actor=actor_for(world.staff), month=services.current_month(), zero=True
+    )
+    approved = MonthlyReport.objects.filter(pk=report.id, status="approved")
+    url = reverse("reporting:review", args=[report.id])
+    return Sent(url, {"decision": "approve"}, lambda response: approved.exists())
+
+
+def _api_submit(world, username) -> Sent:
+    data = {"month": _month_text(), "zero": True}
+    return Sent(reverse("api:reports_submit"), data, counted(MonthlyReport.objects.all()))
+
+
+WEB_POST = {
+    "reporting:personal_submit": Write(_personal_submit, REPORTERS),
+    # The civil department's head sends its month to the inspection office.
+    "reporting:department_submit": Write(
+        _department_submit, {"head"}, others=dict.fromkeys(NOT_IN_COURT_A, 404)
+    ),
+    # The head reviews his department's reports; those who see them are refused, the rest
+    # (staff included: his own report) do not find it.
+    "reporting:review": Write(
+        _review, {"head"}, no=404, others=dict.fromkeys(CIVIL_VIEWERS - {"head"}, 403)
+    ),
+}
+
+API_POST = {
+    "api:reports_submit": Write(_api_submit, REPORTERS, yes=201, anonymous=401),
 }

@@ -2,24 +2,13 @@
 
 from django.urls import reverse
 
-from tests.matrix.helpers import every, only
-from tests.special.factories import make_relatives_report
+from mingjing.records.models import Record, SpecialReport
+from tests.matrix.helpers import Sent, Write, audited, counted, every, only
+from tests.matrix.roles import REPORT_READERS, STAFF_ROLE_HOLDERS
+from tests.special.factories import ROW, make_relatives_report, relatives_post
 
 # Every serving staff member files special reports (court A's cast, and court B's user).
-FILERS = {
-    "staff",
-    "staff2",
-    "head",
-    "deptadmin",
-    "leader",
-    "custodian",
-    "inspector",
-    "approver",
-    "personnel",
-    "other_court",
-}
-# Who may open staff's submitted report: he, his department head, custodian, approver.
-REPORT_READERS = {"staff", "head", "custodian", "approver"}
+FILERS = STAFF_ROLE_HOLDERS
 
 
 def _submitted(world):
@@ -76,3 +65,45 @@ WEB = {
         302,
     ),
 }
+
+
+# --- Writes -------------------------------------------------------------------------------
+#
+# Every filer starts a report of his own; only staff edits or submits his draft, and the
+# others do not learn that it exists.
+
+
+def _new(world, username) -> Sent:
+    url = reverse("special:new", args=["relatives"])
+    return Sent(url, relatives_post(ROW), counted(SpecialReport.objects.all()))
+
+
+def _edit(world, username) -> Sent:
+    draft = _draft(world)
+    url = reverse("special:edit", args=[draft.id])
+    return Sent(url, relatives_post(ROW), audited("special.draft"))
+
+
+def _submit(world, username) -> Sent:
+    draft = _draft(world)
+    submitted = SpecialReport.objects.filter(pk=draft.id, status="submitted")
+    url = reverse("special:submit", args=[draft.id])
+    return Sent(url, {}, lambda response: submitted.exists())
+
+
+WEB_POST = {
+    "special:new": Write(_new, FILERS),
+    "special:edit": Write(_edit, {"staff"}, no=404),
+    "special:submit": Write(_submit, {"staff"}, no=404),
+}
+
+
+def _classify(world, username) -> Sent:
+    record = world.records.own
+    screened = Record.objects.filter(pk=record.id, status="screened")
+    url = reverse("oversight:screening_detail", args=[record.id])
+    return Sent(url, {"classification": "normal_duty"}, lambda response: screened.exists())
+
+
+# Only the custodian screens staff's record; nobody else learns that it awaits screening.
+WEB_POST["oversight:screening_detail"] = Write(_classify, {"custodian"}, no=404)

@@ -3,19 +3,10 @@
 from mingjing.notify.models import Notification
 from mingjing.org.models import PersonStatus
 from mingjing.reporting.models import DepartmentReport
+from tests.matrix.roles import COURT_STAFF
 from tests.notify.helpers import NOVEMBER, at, file_report, keys_of, recipients, tick
 
-COURT_A_STAFF = {
-    "staff",
-    "staff2",
-    "head",
-    "deptadmin",
-    "leader",
-    "custodian",
-    "inspector",
-    "approver",
-    "personnel",
-}
+COURT_A_STAFF = COURT_STAFF
 
 
 def test_nothing_before_the_reminder_window(cast):

@@ -103,7 +103,9 @@ def test_the_sysadmin_cannot_give_himself_any_role_in_the_admin(cast, client):
 
 def test_the_sysadmin_role_is_refused_to_a_custodian_in_the_admin(cast, client):
     login_as(client, cast.sysadmin)
-    admin_person_post(client, cast.people["custodian"], [Role.SYSADMIN])
+    response = admin_person_post(client, cast.people["custodian"], [Role.SYSADMIN])
+    assert response.status_code == 200  # the form again, with the refusal
+    assert response.context["errors"]
     assert Role.SYSADMIN not in roles_of(cast.people["custodian"])
 
 
@@ -145,6 +147,7 @@ def test_a_row_slipped_into_the_database_opens_no_contents_for_a_sysadmin(cast, 
     assert Role.CUSTODIAN not in actor_for(cast.sysadmin).roles
     login_as(client, cast.sysadmin)
     response = client.get(reverse("records:detail", args=[records.own.id]))
+    assert response.status_code == 404
     assert SECRET_CONTENT not in response.content.decode()
 
 

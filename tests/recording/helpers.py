@@ -44,3 +44,12 @@ def submitted_with_attachment(person, *, data: bytes = ATTACHMENT_SECRET, name="
     attachment = attachment_add(actor=actor, record=record, name=name, data=data)
     record, _ = record_submit(actor=actor, record=record, require_case=True)
     return record, attachment
+
+
+def api_record_body(**overrides) -> dict:
+    """What POST /api/v1/records takes: the smallest valid draft, as JSON."""
+    data = record_input()
+    fields = ("category", "behaviour", "manner", "subject_kind", "subject_name", "content")
+    values = {name: getattr(data, name) for name in fields}
+    values.update(occurred_at=data.occurred_at.isoformat(), case_numbers=data.case_numbers)
+    return {**values, **overrides}

@@ -10,9 +10,10 @@ from django.urls import reverse
 from mingjing.records.files import check_file
 from mingjing.security.models import AuditEvent
 from tests.conftest import ROLE_USERS, login_as
+from tests.matrix.roles import CONTENT_READERS
 from tests.recording.helpers import ATTACHMENT_SECRET, PNG, submitted_with_attachment
 
-READERS = {"staff", "head", "custodian", "approver"}
+READERS = CONTENT_READERS
 
 
 def docx_bytes() -> bytes:
@@ -103,7 +104,9 @@ def test_the_record_page_lists_attachments_only_to_content_readers(cast, client,
         in client.get(reverse("records:detail", args=[record.id])).content.decode()
     )
     login_as(client, cast.deptadmin)
-    page = client.get(reverse("records:detail", args=[record.id])).content.decode()
+    response = client.get(reverse("records:detail", args=[record.id]))
+    page = response.content.decode()
+    assert response.status_code == 200 and f"#{record.id}" in page
     assert download_url(kept) not in page and "照片" not in page
 
 

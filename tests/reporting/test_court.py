@@ -111,13 +111,16 @@ def test_reminding_twice_makes_one_notification_per_head(cast, client):
 
 def test_it_does_not_remind_departments_whose_report_is_in(september, client):
     login_as(client, september.inspector)
-    _remind(client)
+    assert _remind(client).status_code == 302
+    assert AuditEvent.objects.filter(action="reporting.departments_remind").exists()
     assert not Notification.objects.exists()
 
 
 def test_it_does_not_remind_before_the_due_date(cast, client):
     login_as(client, cast.custodian)
-    _remind(client, month=f"{next_month(timezone.localdate().replace(day=1)):%Y-%m}")
+    response = _remind(client, month=f"{next_month(timezone.localdate().replace(day=1)):%Y-%m}")
+    assert response.status_code == 302
+    assert "截止日之后才能催报" in client.get(response["Location"]).content.decode()
     assert not Notification.objects.exists()
 
 

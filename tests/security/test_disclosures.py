@@ -35,8 +35,11 @@ def _decide(client, cast, disclosure, totp, decision="approve"):
 
 
 def _read(client, cast, record):
+    """The record page as the inspector: he sees that it exists (200), contents or not."""
     login_as(client, cast.inspector)
-    return client.get(reverse("records:detail", args=[record.id])).content.decode()
+    response = client.get(reverse("records:detail", args=[record.id]))
+    assert response.status_code == 200 and f"#{record.id}" in response.content.decode()
+    return response.content.decode()
 
 
 @pytest.fixture

@@ -7,11 +7,12 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import ROLE_USERS, SECRET_CONTENT, SECRET_SUBJECT, login_as
+from tests.matrix.roles import CONTENT_READERS
 
 # record key -> users who read its contents / users who see it exists without contents.
 # Everyone else gets 404.
 CONTENTS = {
-    "own": {"staff", "head", "custodian", "approver"},
+    "own": CONTENT_READERS,
     "names_head": {"staff2", "custodian", "approver"},  # the head is its subject
     "draft": {"staff"},
     "office": {"custodian", "approver"},
@@ -82,7 +83,8 @@ def test_a_metadata_only_view_is_not_logged_as_a_read(cast, records, client):
     from mingjing.security.models import AuditEvent
 
     login_as(client, cast.inspector)
-    _page(client, records.own)
+    response = _page(client, records.own)
+    assert response.status_code == 200 and f"#{records.own.id}" in response.content.decode()
     reads = AuditEvent.objects.filter(action="record.read", object_id=str(records.own.id))
     assert not reads.exists()
 

@@ -70,3 +70,29 @@ def make_deputy_report(person, case, *, submit: bool = True):
     if submit:
         report, _receipt = special_report_submit(actor=actor, report=report)
     return report
+
+
+# What the relatives form posts: one row of ROW-like fields per relative.
+def relatives_post(*rows: dict, total: int | None = None, **extra) -> dict:
+    data = {
+        "relatives-TOTAL_FORMS": str(total if total is not None else len(rows)),
+        "relatives-INITIAL_FORMS": "0",
+        "relatives-MIN_NUM_FORMS": "1",
+        "relatives-MAX_NUM_FORMS": "20",
+        "note": "",
+        **extra,
+    }
+    for index, row in enumerate(rows):
+        data.update({f"relatives-{index}-{key}": value for key, value in row.items()})
+    return data
+
+
+ROW = {
+    "name": "上官律师",
+    "relationship": "child",
+    "occupation": "lawyer",
+    "organisation": "某某律师事务所",
+    "practice_area": "省内各级法院",
+    "licence_no": "",
+    "acted_note": "",
+}

@@ -20,6 +20,7 @@ from mingjing.security.actor import actor_for
 from mingjing.security.models import AuditEvent, Receipt
 from mingjing.security.receipts import verify_receipt
 from tests.special.factories import (
+    ROW,
     SECRET_CONCERN,
     SECRET_DEPUTY,
     SECRET_FIRM,
@@ -29,6 +30,7 @@ from tests.special.factories import (
     make_relatives_report,
     relative,
     relatives_input,
+    relatives_post,
 )
 
 
@@ -42,31 +44,6 @@ def raw_rows(table: str) -> bytes:
         for row in rows
         for value in row
     )
-
-
-def relatives_post(*rows: dict, total: int | None = None, **extra) -> dict:
-    data = {
-        "relatives-TOTAL_FORMS": str(total if total is not None else len(rows)),
-        "relatives-INITIAL_FORMS": "0",
-        "relatives-MIN_NUM_FORMS": "1",
-        "relatives-MAX_NUM_FORMS": "20",
-        "note": "",
-        **extra,
-    }
-    for index, row in enumerate(rows):
-        data.update({f"relatives-{index}-{key}": value for key, value in row.items()})
-    return data
-
-
-ROW = {
-    "name": "上官律师",
-    "relationship": "child",
-    "occupation": "lawyer",
-    "organisation": "某某律师事务所",
-    "practice_area": "省内各级法院",
-    "licence_no": "",
-    "acted_note": "",
-}
 
 
 # Filing and drafts -------------------------------------------------------------------------

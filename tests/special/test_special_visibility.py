@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from mingjing.security.models import AuditEvent
 from tests.conftest import ROLE_USERS
+from tests.matrix.roles import REPORT_READERS
 from tests.special.factories import (
     SECRET_CONCERN,
     SECRET_RELATIVE,
@@ -12,7 +13,7 @@ from tests.special.factories import (
     make_relatives_report,
 )
 
-READERS = {"staff", "head", "custodian", "approver"}
+READERS = REPORT_READERS
 
 
 @pytest.mark.parametrize("username", ROLE_USERS)
