@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole suite: lint, tests on SQLite, tests on PostgreSQL, browser tests.
+# The whole suite: lint (ruff check and format), types (mypy), tests on SQLite, tests on
+# PostgreSQL, browser tests.
 # Without a PostgreSQL server or chromium the missing legs are skipped and named;
 # with CI set, every leg is required and a missing one fails the run.
 set -uo pipefail
@@ -19,8 +20,14 @@ pytest_leg() {
 
 leg "ruff"
 if ! "$BIN/ruff" check src tests bench; then failed+=("ruff"); fi
+if ! "$BIN/ruff" format --check src tests bench; then failed+=("ruff format"); fi
 # The layers of the apps (.importlinter); a broken contract fails the run.
 if ! "$BIN/lint-imports"; then failed+=("import-linter"); fi
+
+leg "mypy"
+# Configured in pyproject.toml ([tool.mypy]): all of src/, strict on the security package,
+# services and selectors.
+if ! "$BIN/mypy"; then failed+=("mypy"); fi
 
 leg "suite on SQLite"
 if ! pytest_leg -m "not browser"; then failed+=("sqlite"); fi
