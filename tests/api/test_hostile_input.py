@@ -9,7 +9,6 @@ bodies, a bad Host header, and an unexpected exception.
 
 import json
 import re
-from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -23,24 +22,13 @@ from mingjing.records.models import Amendment, Record
 from mingjing.reporting.models import MonthlyReport
 from mingjing.security.models import AuditEvent
 from tests.conftest import PASSWORD
-from tests.recording.helpers import CASE_NUMBER
+from tests.recording.helpers import api_record_body
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 DEEP = 100_000
 
 
-def record_body(**overrides) -> dict:
-    values = {
-        "category": "internal_inquiry",
-        "behaviour": "progress",
-        "manner": "phone",
-        "subject_kind": "internal_staff",
-        "occurred_at": (timezone.now() - timedelta(hours=1)).isoformat(),
-        "subject_name": "王某",
-        "content": "询问开庭时间",
-        "case_numbers": [CASE_NUMBER],
-    }
-    return {**values, **overrides}
+record_body = api_record_body
 
 
 # Raw bodies: not JSON at all, or JSON that must not reach a handler.

@@ -48,8 +48,14 @@ def submitted_with_attachment(person, *, data: bytes = ATTACHMENT_SECRET, name="
 
 def api_record_body(**overrides) -> dict:
     """What POST /api/v1/records takes: the smallest valid draft, as JSON."""
-    data = record_input()
-    fields = ("category", "behaviour", "manner", "subject_kind", "subject_name", "content")
-    values = {name: getattr(data, name) for name in fields}
-    values.update(occurred_at=data.occurred_at.isoformat(), case_numbers=data.case_numbers)
+    values = {
+        "category": "internal_inquiry",
+        "behaviour": "progress",
+        "manner": "phone",
+        "subject_kind": "internal_staff",
+        "occurred_at": (timezone.now() - timedelta(hours=1)).isoformat(),
+        "subject_name": "王某",
+        "content": "询问开庭时间",
+        "case_numbers": [CASE_NUMBER],
+    }
     return {**values, **overrides}

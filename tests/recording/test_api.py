@@ -12,7 +12,7 @@ from mingjing.records.models import Amendment, Record, RecordStatus
 from mingjing.security.models import AuditEvent
 from mingjing.security.receipts import verify_receipt
 from tests.conftest import SECRET_CONTENT
-from tests.recording.helpers import CASE_NUMBER
+from tests.recording.helpers import CASE_NUMBER, api_record_body
 
 LIST = reverse("api:records_list")
 
@@ -27,18 +27,7 @@ def api(client, user):
     return client
 
 
-def body(**overrides) -> dict:
-    values = {
-        "category": "internal_inquiry",
-        "behaviour": "progress",
-        "manner": "phone",
-        "subject_kind": "internal_staff",
-        "occurred_at": (timezone.now() - timedelta(hours=1)).isoformat(),
-        "subject_name": "王某",
-        "content": "询问开庭时间",
-        "case_numbers": [CASE_NUMBER],
-    }
-    return {**values, **overrides}
+body = api_record_body
 
 
 def send(client, method: str, url: str, data) -> object:
