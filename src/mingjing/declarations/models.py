@@ -27,7 +27,7 @@ class CaseDeclaration(models.Model):
         Person, verbose_name="办案人员", on_delete=models.PROTECT, related_name="declarations"
     )
     status = models.CharField(
-        "状态", max_length=10, choices=DeclarationStatus.choices, default=DeclarationStatus.PENDING
+        "状态", max_length=10, choices=DeclarationStatus, default=DeclarationStatus.PENDING
     )
     none_to_report = models.BooleanField("无相关情况", default=False)
     declared_at = models.DateTimeField("填报时间", null=True, blank=True)

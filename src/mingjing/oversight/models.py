@@ -31,13 +31,13 @@ class DisclosureRequest(SealedTextModel):
     requester = models.ForeignKey(
         Person, verbose_name="申请人", on_delete=models.PROTECT, related_name="disclosure_requests"
     )
-    kind = models.CharField("类型", max_length=10, choices=DisclosureKind.choices)
+    kind = models.CharField("类型", max_length=10, choices=DisclosureKind)
     sealed_reason = models.BinaryField("密封的事由", blank=True, default=b"")
     reason = SealedText("sealed_reason", purpose="disclosure-reason")
     records = models.ManyToManyField(Record, verbose_name="查阅范围", related_name="disclosures")
     days = models.PositiveSmallIntegerField("有效天数", default=7)
     status = models.CharField(
-        "状态", max_length=10, choices=DisclosureStatus.choices, default=DisclosureStatus.PENDING
+        "状态", max_length=10, choices=DisclosureStatus, default=DisclosureStatus.PENDING
     )
     created_at = models.DateTimeField("申请时间", auto_now_add=True)
     decided_by = models.ForeignKey(
@@ -85,8 +85,8 @@ class Screening(models.Model):
     record = models.OneToOneField(
         Record, verbose_name="记录", on_delete=models.CASCADE, related_name="screening"
     )
-    classification = models.CharField("甄别结论", max_length=30, choices=Classification.choices)
-    disposition = models.CharField("处置", max_length=30, choices=Disposition.choices, blank=True)
+    classification = models.CharField("甄别结论", max_length=30, choices=Classification)
+    disposition = models.CharField("处置", max_length=30, choices=Disposition, blank=True)
     sealed_note = models.BinaryField("密封的说明", blank=True, default=b"")
     screened_by = models.ForeignKey(
         Person, verbose_name="甄别人", on_delete=models.PROTECT, related_name="screenings"

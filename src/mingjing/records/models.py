@@ -75,16 +75,16 @@ class Record(SealedTextModel):
         on_delete=models.PROTECT,
         related_name="records",
     )
-    category = models.CharField("类别", max_length=30, choices=Category.choices)
-    behaviour = models.CharField("行为", max_length=20, choices=Behaviour.choices)
-    manner = models.CharField("方式", max_length=20, choices=Manner.choices)
-    subject_kind = models.CharField("过问人类型", max_length=20, choices=SubjectKind.choices)
+    category = models.CharField("类别", max_length=30, choices=Category)
+    behaviour = models.CharField("行为", max_length=20, choices=Behaviour)
+    manner = models.CharField("方式", max_length=20, choices=Manner)
+    subject_kind = models.CharField("过问人类型", max_length=20, choices=SubjectKind)
     occurred_at = models.DateTimeField("发生时间")
     cases = models.ManyToManyField(
         Case, verbose_name="涉及案件", blank=True, related_name="records"
     )
     status = models.CharField(
-        "状态", max_length=20, choices=RecordStatus.choices, default=RecordStatus.DRAFT
+        "状态", max_length=20, choices=RecordStatus, default=RecordStatus.DRAFT
     )
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     not_about_a_case = models.BooleanField("不涉及具体案件", default=False)
@@ -174,7 +174,7 @@ class SpecialReport(models.Model):
     court = models.ForeignKey(
         Court, verbose_name="法院", on_delete=models.PROTECT, related_name="special_reports"
     )
-    kind = models.CharField("表单", max_length=20, choices=SpecialReportKind.choices)
+    kind = models.CharField("表单", max_length=20, choices=SpecialReportKind)
     reporter = models.ForeignKey(
         Person, verbose_name="填报人", on_delete=models.PROTECT, related_name="special_reports"
     )
@@ -195,7 +195,7 @@ class SpecialReport(models.Model):
         related_name="special_reports",
     )
     status = models.CharField(
-        "状态", max_length=20, choices=RecordStatus.choices, default=RecordStatus.DRAFT
+        "状态", max_length=20, choices=RecordStatus, default=RecordStatus.DRAFT
     )
     sealed = models.BinaryField("密封内容")
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
