@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from mingjing.org.models import Court, Department, Person
+from mingjing.org.models import CourtScoped, Department, Person
 
 
 class CaseStage(models.TextChoices):
@@ -14,10 +14,7 @@ class CaseStage(models.TextChoices):
     ARCHIVED = "archived", gettext_noop("已归档")
 
 
-class Case(models.Model):
-    court = models.ForeignKey(
-        Court, verbose_name="法院", on_delete=models.PROTECT, related_name="cases"
-    )
+class Case(CourtScoped):
     number = models.CharField("案号", max_length=60)
     year = models.PositiveSmallIntegerField("年度")
     kind = models.CharField("案件类型", max_length=20, help_text="如 民初、刑终、执")

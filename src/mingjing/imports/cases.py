@@ -30,7 +30,6 @@ from mingjing.cases.numbers import parse_case_number
 from mingjing.declarations.services import declarations_sync
 from mingjing.imports.people import Departments, choice_key, choice_table
 from mingjing.imports.tabular import (
-    DATE_HINT,
     NO_PROGRESS,
     CellError,
     Column,
@@ -42,11 +41,12 @@ from mingjing.imports.tabular import (
     cell_text,
     checked_length,
     chunks,
+    date_cell,
     normalise,
-    parse_date,
     run_import,
     split_list,
     split_positional,
+    text_cell,
 )
 from mingjing.org.models import Court, Department, Person
 from mingjing.security import audit
@@ -219,11 +219,11 @@ class _CaseValidator:
         self.departments = Departments(court, create=create_departments)
         self.handlers = Handlers(court)
         self.seen: dict[str, int] = {}
-        self.parsers: dict[str, Callable[[object], object]] = {
-            "cause": partial(_text, column="案由", limit=100),
-            "department": self._department,
-            "filed_on": partial(_date, column="立案日期"),
-            "closed_on": partial(_date, column="结案日期"),
+        self.parsers: dict[str, tuple[str, Callable]] = {
+            "cause": ("cause", partial(text_cell, column="案由", limit=100)),
+            "department": ("department", self._department),
+            "filed_on": ("filed_on", partial(date_cell, column="立案日期")),
+            "closed_on": ("closed_on", partial(date_cell, column="结案日期")),
         }
 
     def __call__(self, row: Row) -> CaseRow:
@@ -234,7 +234,9 @@ class _CaseValidator:
         stage = problems.check(partial(_stage, cells["stage"])) if "stage" in cells else None
         assigned_on = None
         if "assigned_on" in cells:
-            assigned_on = problems.check(partial(_date, cells["assigned_on"], column="分案日期"))
+            assigned_on = problems.check(
+                partial(date_cell, cells["assigned_on"], column="分案日期")
+            )
         department = cast(Department | None, values.get("department"))
         assignments = self._assignments(cells, department, problems)
         participants = _participants(cells, str(values.get("kind", "")), problems)
@@ -262,11 +264,7 @@ class _CaseValidator:
         return self.departments.find(cell_text(value), "承办部门")
 
     def _values(self, cells: dict, values: dict[str, object], problems: Problems) -> None:
-        for name, parse in self.parsers.items():
-            if name in cells:
-                value = problems.check(partial(parse, cells[name]))
-                if value is not None:
-                    values[name] = value
+        values.update(problems.parse_cells(cells, self.parsers))
         filed_on, closed_on = values.get("filed_on"), values.get("closed_on")
         if filed_on and closed_on and closed_on < filed_on:  # type: ignore[operator]
             problems.add(f"结案日期 {closed_on} 早于立案日期 {filed_on}。")
@@ -283,17 +281,6 @@ class _CaseValidator:
                 if person_id is not None:
                     found.add((person_id, role))
         return found
-
-
-def _text(value: object, *, column: str, limit: int) -> str:
-    return checked_length(cell_text(value), limit, column)
-
-
-def _date(value: object, *, column: str) -> date:
-    try:
-        return parse_date(value)  # type: ignore[arg-type]
-    except ValueError:
-        raise CellError(f"{column}“{cell_text(value)}”不是有效日期（{DATE_HINT}）。") from None
 
 
 def _stage(value: object) -> str:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from functools import partial
 
 from mingjing.imports.tabular import (
-    DATE_HINT,
     NO_PROGRESS,
     CellError,
     Column,
@@ -18,11 +17,12 @@ from mingjing.imports.tabular import (
     Source,
     cell_text,
     checked_length,
+    date_cell,
     normalise,
     parse_bool,
-    parse_date,
     run_import,
     split_list,
+    text_cell,
 )
 from mingjing.org.grants import role_grant_request
 from mingjing.org.models import (
@@ -59,7 +59,6 @@ NOT_IMPORTABLE_ROLES = frozenset({Role.SYSADMIN})
 SEPARATION_MESSAGE = (
     "该人员是系统管理员，不能同时授予院管理员、院长或部门负责人等可查看填报内容的角色（三员分立）。"
 )
-_MISSING = object()
 
 
 def choice_key(text: str) -> str:
@@ -175,12 +174,12 @@ class _PeopleValidator:
             )
         )
         self.parsers: dict[str, tuple[str, Callable]] = {
-            "name": ("name", partial(_text, column="姓名", limit=50)),
+            "name": ("name", partial(text_cell, column="姓名", limit=50)),
             "department": ("department_id", self._department),
-            "position": ("position", partial(_text, column="职务", limit=50)),
+            "position": ("position", partial(text_cell, column="职务", limit=50)),
             "is_leader": ("is_leader", _is_leader),
             "status": ("status", _status),
-            "status_date": ("status_date", _status_date),
+            "status_date": ("status_date", partial(date_cell, column="状态日期")),
         }
 
     def __call__(self, row: Row) -> PersonRow:
@@ -213,13 +212,7 @@ class _PeopleValidator:
         return staff_no
 
     def _values(self, cells: dict, problems: Problems) -> dict[str, object]:
-        values = {}
-        for name, (attname, parse) in self.parsers.items():
-            if name in cells:
-                value = problems.check(partial(parse, cells[name]), _MISSING)
-                if value is not _MISSING:
-                    values[attname] = value
-        return values
+        return problems.parse_cells(cells, self.parsers)
 
     def _department(self, value: object) -> int | None:
         text = cell_text(value)
@@ -235,10 +228,6 @@ class _PeopleValidator:
         return frozenset(self.departments.get(name).pk for name in names)  # type: ignore[union-attr]
 
 
-def _text(value: object, *, column: str, limit: int) -> str:
-    return checked_length(cell_text(value), limit, column)
-
-
 def _is_leader(value: object) -> bool:
     try:
         return parse_bool(value)  # type: ignore[arg-type]
@@ -252,13 +241,6 @@ def _status(value: object) -> str:
         labels = "、".join(PersonStatus.labels)
         raise CellError(f"状态“{cell_text(value)}”无法识别（应为 {labels} 之一）。")
     return status
-
-
-def _status_date(value: object) -> object:
-    try:
-        return parse_date(value)  # type: ignore[arg-type]
-    except ValueError:
-        raise CellError(f"状态日期“{cell_text(value)}”不是有效日期（{DATE_HINT}）。") from None
 
 
 def _roles(value: object) -> frozenset[str]:

@@ -15,11 +15,11 @@ import re
 import sys
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import BinaryIO, NamedTuple, Protocol, TypeVar
 
@@ -36,6 +36,7 @@ HEADER_SEARCH_ROWS = 20
 DATE_HINT = "应如 2026-03-02、2026/3/2 或 2026年3月2日"
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MISSING = object()
 
 
 class ImportFileError(Exception):
@@ -346,6 +347,19 @@ def checked_length(text: str, limit: int, column: str) -> str:
     return text
 
 
+def text_cell(value: object, *, column: str, limit: int) -> str:
+    """A cell's text, at most `limit` characters (CellError naming `column` if longer)."""
+    return checked_length(cell_text(value), limit, column)
+
+
+def date_cell(value: object, *, column: str) -> date:
+    """A cell's date (CellError naming `column` if it is not one)."""
+    try:
+        return parse_date(value)  # type: ignore[arg-type]
+    except ValueError:
+        raise CellError(f"{column}“{cell_text(value)}”不是有效日期（{DATE_HINT}）。") from None
+
+
 # Validating and importing rows ------------------------------------------------------------
 
 
@@ -445,6 +459,19 @@ class Problems:
 
     def add(self, message: str) -> None:
         self.messages.append(message)
+
+    def parse_cells(
+        self, cells: Mapping[str, object], parsers: Mapping[str, tuple[str, Callable]]
+    ) -> dict[str, object]:
+        """The row's values, by attribute: each cell `parsers` names (column -> (attribute,
+        parse)) that the row has, parsed; a cell that does not parse is noted and left out."""
+        values: dict[str, object] = {}
+        for name, (attname, parse) in parsers.items():
+            if name in cells:
+                value = self.check(partial(parse, cells[name]), _MISSING)
+                if value is not _MISSING:
+                    values[attname] = value
+        return values
 
     def raise_any(self) -> None:
         if self.messages:

@@ -32,10 +32,22 @@ class Court(models.Model):
         return self.name
 
 
-class Department(models.Model):
+class CourtScoped(models.Model):
+    """A row that belongs to one court: the court foreign key its models share.
+
+    The reverse name is the model's name in the plural (`court.departments`, `court.cases`,
+    `court.records`); a model whose reverse name is not that declares its own court.
+    """
+
     court = models.ForeignKey(
-        Court, verbose_name="法院", on_delete=models.PROTECT, related_name="departments"
+        Court, verbose_name="法院", on_delete=models.PROTECT, related_name="%(class)ss"
     )
+
+    class Meta:
+        abstract = True
+
+
+class Department(CourtScoped):
     code = models.CharField("部门代码", max_length=20)
     name = models.CharField("部门名称", max_length=50)
     is_active = models.BooleanField("在用", default=True)

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from mingjing.cases.models import Case
-from mingjing.org.models import Court, Department, Person
+from mingjing.org.models import Court, CourtScoped, Department, Person
 from mingjing.security.sealed_text import SealedText, SealedTextModel
 
 
@@ -60,10 +60,7 @@ class RecordStatus(models.TextChoices):
     DISPOSED = "disposed", _("已处置")
 
 
-class Record(SealedTextModel):
-    court = models.ForeignKey(
-        Court, verbose_name="法院", on_delete=models.PROTECT, related_name="records"
-    )
+class Record(SealedTextModel, CourtScoped):
     recorder = models.ForeignKey(
         Person, verbose_name="记录人", on_delete=models.PROTECT, related_name="records"
     )
