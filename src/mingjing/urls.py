@@ -12,7 +12,7 @@ urlpatterns = [
     path("reports/court/", include("mingjing.reporting.court_urls")),
     path("notifications/", include("mingjing.notify.urls")),
     path("oversight/", include("mingjing.oversight.urls")),
-    path("org/", include("mingjing.org.urls")),
+    path("org/", include("mingjing.web.org_urls")),
     path("security/", include("mingjing.security.urls")),
     path("api/v1/", include("mingjing.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

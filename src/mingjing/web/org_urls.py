@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mingjing.org import views
+from mingjing.web import org_views as views
 
 app_name = "org"
 urlpatterns = [
