@@ -36,6 +36,11 @@ def grant_covering(actor: Actor, record_id: int) -> DisclosureRequest | None:
     return active_grants(actor).filter(records__id=record_id).order_by("-expires_at").first()
 
 
+def grant_covering_id(actor: Actor, record_id: int) -> int | None:
+    grant = grant_covering(actor, record_id)
+    return grant.id if grant else None
+
+
 def disclosures_for(actor: Actor) -> QuerySet[DisclosureRequest]:
     """Requests the actor may see: his own; all of the court's for approvers and custodian."""
     if actor.court is None:

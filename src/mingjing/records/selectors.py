@@ -1,6 +1,7 @@
 """Reads of records. Each takes the actor; contents come only through `record_contents`."""
 
 import math
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -8,7 +9,6 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from mingjing.oversight.selectors import grant_covering, granted_record_ids
 from mingjing.records import subjects
 from mingjing.records.models import Amendment, Attachment, Record, RecordStatus
 from mingjing.security import audit, policy
@@ -17,6 +17,25 @@ from mingjing.security.models import AuditEvent
 from mingjing.security.sealing import binding, unseal, unseal_json
 
 SUBMITTED = [RecordStatus.SUBMITTED, RecordStatus.SCREENED, RecordStatus.DISPOSED]
+
+# Disclosure grants (oversight, a layer above) open single records to whoever asked for them:
+# oversight says how to find them from its AppConfig.ready; until it has, none are found.
+GrantedIds = Callable[[Actor], frozenset[int]]
+CoveringGrantId = Callable[[Actor, int], int | None]
+_disclosure_grants: list[tuple[GrantedIds, CoveringGrantId]] = []
+
+
+def register_disclosure_grants(granted_ids: GrantedIds, covering_grant_id: CoveringGrantId) -> None:
+    """The record ids an actor's active grants open, and the grant (id) covering one record."""
+    _disclosure_grants[:] = [(granted_ids, covering_grant_id)]
+
+
+def granted_record_ids(actor: Actor) -> frozenset[int]:
+    return _disclosure_grants[0][0](actor) if _disclosure_grants else frozenset()
+
+
+def _grant_covering_id(actor: Actor, record_id: int) -> int | None:
+    return _disclosure_grants[0][1](actor, record_id) if _disclosure_grants else None
 
 
 def _court_records(actor: Actor) -> QuerySet[Record]:
@@ -55,8 +74,8 @@ def record_contents(
     """Unseal a record's substance for the actor, logging the read in the audit chain."""
     if not may_read(actor, record):
         raise Http404("记录不存在")
-    grant = None if _reads_by_role(actor, record) else grant_covering(actor, record.id)
-    detail = {"grant": grant.id} if grant else {}
+    grant = None if _reads_by_role(actor, record) else _grant_covering_id(actor, record.id)
+    detail = {"grant": grant} if grant else {}
     audit.log_event(action="record.read", actor=actor, obj=record, detail=detail, request=request)
     bind = binding(record, "sealed")
     return unseal_json(record.court, record.sealed, purpose="record", bind=bind)
@@ -156,8 +175,8 @@ def attachment_download(
     if attachment is None or not may_read(actor, record):
         raise Http404("附件不存在")
     meta = _attachment_meta(record, attachment)
-    grant = None if _reads_by_role(actor, record) else grant_covering(actor, record.id)
-    detail = {"record": record.pk, **({"grant": grant.id} if grant else {})}
+    grant = None if _reads_by_role(actor, record) else _grant_covering_id(actor, record.id)
+    detail = {"record": record.pk, **({"grant": grant} if grant else {})}
     audit.log_event(
         action="attachment.read", actor=actor, obj=attachment, detail=detail, request=request
     )
