@@ -24,12 +24,18 @@ from functools import wraps
 from math import ceil
 
 from django.conf import settings
+from django.dispatch import Signal
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mingjing.accounts.clients import client_ip
 from mingjing.accounts.models import TokenBucket
+
+# Sent on the first refusal of a run (scope, user, request): security logs it to the audit
+# chain (security/signals.py), which sits above accounts.
+throttled = Signal()
 
 
 @dataclass(frozen=True)
@@ -66,8 +72,6 @@ def code_limit() -> Limit:
 def client_of(request: HttpRequest | None) -> str:
     if request is None:
         return "server"
-    from mingjing.security.audit import client_ip
-
     return client_ip(request) or "unknown"
 
 
@@ -94,12 +98,8 @@ def _refused(bucket: TokenBucket, request, user) -> None:
     a flood of refusals must not become a flood of audit rows)."""
     TokenBucket.objects.filter(pk=bucket.pk).update(refusals=bucket.refusals + 1)
     if bucket.refusals == 0:
-        from mingjing.security.audit import log_event
-
         scope = bucket.value.split(":", 1)[0]
-        log_event(
-            action="auth.throttled", actor=user, obj=user, detail={"scope": scope}, request=request
-        )
+        throttled.send(sender=Limit, scope=scope, user=user, request=request)
 
 
 def allowed(limit: Limit, *parts: str, request=None, user=None) -> bool:

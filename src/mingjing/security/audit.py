@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from mingjing.accounts.clients import client_ip
 from mingjing.security import crypto
 from mingjing.security.actor import Actor
 from mingjing.security.crypto import SM, configured_family
@@ -228,24 +228,6 @@ def _check_numbers(value: Any) -> None:
     if isinstance(value, list):
         for child in value:
             _check_numbers(child)
-
-
-def client_ip(request: Any) -> str:
-    """The client's address: REMOTE_ADDR, or the proxy's X-Forwarded-For entry behind a proxy.
-
-    Behind the reverse proxy (`MINGJING_BEHIND_PROXY`, which sets SECURE_PROXY_SSL_HEADER) the
-    last X-Forwarded-For entry is the one our proxy appended; earlier ones are client-supplied.
-    """
-    if request is None:
-        return ""
-    meta = request.META
-    address = meta.get("REMOTE_ADDR", "") or ""
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [part for part in forwarded if part]
-        if forwarded:
-            address = forwarded[-1]
-    return address[:64]
 
 
 # --- verifying -----------------------------------------------------------------------------

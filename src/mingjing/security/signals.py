@@ -70,9 +70,21 @@ def _oversight_changed(
 
 
 def connect() -> None:
+    from mingjing.accounts.throttle import throttled
+
     for label in AUDITED_MODELS:
         model = apps.get_model(label)
         post_save.connect(_saved, sender=model, dispatch_uid=f"audit-save-{label}")
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"audit-delete-{label}")
     through = apps.get_model("org.Person").oversees.through
     m2m_changed.connect(_oversight_changed, sender=through, dispatch_uid="audit-oversees")
+    throttled.connect(_throttled, dispatch_uid="audit-throttled")
+
+
+def _throttled(sender: object, *, scope: str, user: Any, request: Any, **kwargs: Any) -> None:
+    """The first refusal of a run of a throttle's bucket (accounts.throttle)."""
+    from mingjing.security.audit import log_event
+
+    log_event(
+        action="auth.throttled", actor=user, obj=user, detail={"scope": scope}, request=request
+    )
