@@ -108,7 +108,7 @@ def _person(index: int, username: str, court, department, roles) -> Person:
 
 def grant_role(person: Person, role: str) -> RoleAssignment:
     """Give `person` a role in his court. A role that opens contents carries its grant, as
-    the operator's server-side path records it (org.grants; tests of the two-person
+    the operator's server-side path records it (security.grants; tests of the two-person
     confirmation itself use the pages)."""
     from mingjing.org.models import GrantStatus, RoleGrant
     from mingjing.org.roles import CONTENT_ROLES

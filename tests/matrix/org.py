@@ -2,10 +2,10 @@
 
 from django.urls import reverse
 
-from mingjing.org.grants import role_grant_request
 from mingjing.org.models import RoleGrant
 from mingjing.org.roles import Role
 from mingjing.security.actor import actor_for
+from mingjing.security.grants import role_grant_request
 from tests.matrix.court_reporting import code_of
 from tests.matrix.helpers import Sent, Write, only
 

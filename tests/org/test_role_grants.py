@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from mingjing.org import grants
 from mingjing.org.models import GrantStatus, RoleAssignment, RoleGrant
 from mingjing.org.roles import Role
+from mingjing.security import grants
 from mingjing.security.actor import actor_for
 from mingjing.security.models import AuditEvent
 from tests.conftest import SECRET_CONTENT, enrolled_totp, login_as

@@ -28,9 +28,9 @@ from mingjing.cases.models import (
     ParticipantRole,
 )
 from mingjing.declarations.services import declarations_sync
-from mingjing.org.grants import role_grant_bootstrap
 from mingjing.org.models import Court, Department, Person, PersonStatus, RoleAssignment
 from mingjing.org.roles import CONTENT_ROLES, Role
+from mingjing.security.grants import role_grant_bootstrap
 
 DEMO_PASSWORD = "mingjing-demo"
 DEFAULT_SEED = 2026

@@ -24,7 +24,6 @@ from mingjing.imports.tabular import (
     split_list,
     text_cell,
 )
-from mingjing.org.grants import role_grant_request
 from mingjing.org.models import (
     Court,
     Department,
@@ -37,6 +36,7 @@ from mingjing.org.models import (
 from mingjing.org.roles import CONTENT_ROLES, Role
 from mingjing.security import audit
 from mingjing.security.actor import Actor
+from mingjing.security.grants import role_grant_request
 
 BATCH = 500
 
@@ -330,7 +330,7 @@ def _request_content_roles(
     court: Court, rows: list[PersonRow], people: dict[str, Person], actor: Actor | None
 ) -> int:
     """Roles that open contents are only asked for: each becomes a pending grant that an
-    approver confirms with a code (org.grants); held or already asked ones are skipped."""
+    approver confirms with a code (security.grants); held or already asked ones are skipped."""
     held = set(
         RoleAssignment.objects.filter(court=court, role__in=CONTENT_ROLES).values_list(
             "person_id", "role"

@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.forms.models import BaseInlineFormSet
 
-from mingjing.org import grants
 from mingjing.org.models import (
     Court,
     Department,
@@ -14,7 +13,7 @@ from mingjing.org.models import (
     role_conflict,
 )
 from mingjing.org.roles import CONTENT_ROLES, Role
-from mingjing.security import policy
+from mingjing.security import grants, policy
 from mingjing.security.admin_access import SysadminInline, SysadminModelAdmin
 
 

@@ -8,10 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from mingjing.accounts.throttle import limit_code_posts
-from mingjing.org import grants
 from mingjing.org.forms import GrantDecisionForm
 from mingjing.org.models import RoleGrant
-from mingjing.security import policy
+from mingjing.security import grants, policy
 from mingjing.security.http import AuthedHttpRequest
 
 

@@ -171,7 +171,7 @@ def _late_task(actor: Actor) -> list[Task]:
 
 def _grant_tasks(actor: Actor) -> list[Task]:
     """Content roles wait for a second person: the approver's confirmation with a code."""
-    from mingjing.org.grants import pending_grants_for
+    from mingjing.security.grants import pending_grants_for
 
     count = pending_grants_for(actor).count()
     if not count:

@@ -11,9 +11,9 @@ import getpass
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mingjing.org.grants import role_grant_bootstrap
 from mingjing.org.models import Court, Person, PersonStatus, RoleAssignment
 from mingjing.org.roles import CONTENT_ROLES, Role
+from mingjing.security.grants import role_grant_bootstrap
 
 
 def confirming_approvers(court: Court) -> int:
