@@ -15,9 +15,9 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from mingjing.accounts.services import api_token_create
 from mingjing.oversight.services import disclosure_request
 from mingjing.security.actor import actor_for
+from mingjing.security.authn import api_token_create
 from tests.conftest import ROLE_USERS, login_as, make_records
 from tests.matrix import merged, named_subjects
 from tests.matrix.helpers import ALL

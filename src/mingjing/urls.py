@@ -3,7 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("mingjing.web.urls")),
-    path("accounts/", include("mingjing.accounts.urls")),
+    path("accounts/", include("mingjing.security.authn_urls")),
     path("cases/", include("mingjing.cases.urls")),
     path("records/", include("mingjing.records.urls")),
     path("declarations/", include("mingjing.declarations.urls")),

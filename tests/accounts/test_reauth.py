@@ -6,7 +6,7 @@ import pyotp
 from django.urls import reverse
 from django.utils import timezone
 
-from mingjing.accounts.services import totp_begin_enrolment, totp_verify
+from mingjing.security.authn import totp_begin_enrolment, totp_verify
 from mingjing.security.models import AuditEvent
 from tests.conftest import PASSWORD, login_as
 

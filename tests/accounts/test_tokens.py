@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mingjing.accounts.models import ApiToken, User
-from mingjing.accounts.services import api_token_create
+from mingjing.security.authn import api_token_create
 from tests.conftest import PASSWORD
 
 SECURITY = reverse("accounts:security")
@@ -145,7 +145,7 @@ def test_a_custodian_cannot_make_a_token_before_passing_the_second_factor(cast, 
 def test_changing_the_password_revokes_every_api_token(cast, client):
     from django.urls import reverse
 
-    from mingjing.accounts.services import api_token_create
+    from mingjing.security.authn import api_token_create
     from tests.conftest import PASSWORD, login_as
 
     _, secret = api_token_create(user=cast.staff, name="对接")

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from mingjing.accounts.middleware import SESSION_KEY
 from mingjing.accounts.models import User
-from mingjing.accounts.services import totp_secret_of
+from mingjing.security.authn import totp_secret_of
 from tests.conftest import PASSWORD, enrolled_totp
 from tests.matrix.roles import SECOND_FACTOR
 

@@ -7,8 +7,8 @@ from django.apps import apps as django_apps
 from django.db import connection
 
 from mingjing.accounts.models import User
-from mingjing.accounts.services import totp_begin_enrolment, totp_secret_of, totp_verify
 from mingjing.security import secretbox
+from mingjing.security.authn import totp_begin_enrolment, totp_secret_of, totp_verify
 from tests.conftest import enrolled_totp
 
 
@@ -42,9 +42,7 @@ def test_a_plain_secret_written_into_the_database_is_no_second_factor(cast):
 
 
 def test_the_migration_wraps_existing_plain_secrets(cast):
-    migration = importlib.import_module(
-        "mingjing.accounts.migrations.0002_throttle_and_wrapped_totp"
-    )
+    migration = importlib.import_module("mingjing.security.migrations.0004_wrap_totp_secrets")
     secret = pyotp.random_base32()
     User.objects.filter(pk=cast.custodian.pk).update(totp_secret=secret)
     migration.wrap_totp_secrets(django_apps, None)

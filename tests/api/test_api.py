@@ -11,11 +11,11 @@ from django.urls import URLPattern, URLResolver, reverse
 from django.utils import timezone
 
 from mingjing.accounts.models import ApiToken, User
-from mingjing.accounts.services import api_token_create
 from mingjing.api import serializers
 from mingjing.api import urls as api_urls
 from mingjing.api.v1 import openapi_document
 from mingjing.security.actor import actor_for
+from mingjing.security.authn import api_token_create
 from tests.conftest import PASSWORD, enrolled_totp
 
 TOKEN = reverse("api:auth_token")

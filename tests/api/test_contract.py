@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from mingjing.accounts.services import api_token_create
 from mingjing.api import schemas
 from mingjing.api.v1 import chinese_message, openapi_document
+from mingjing.security.authn import api_token_create
 from tests.api_contract import ContractError, validate_against_openapi_schema
 
 RECORDS = "/api/v1/records"

@@ -15,11 +15,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from mingjing.accounts.services import api_token_create
 from mingjing.api import body as api_body
 from mingjing.api.v1 import openapi_document
 from mingjing.records.models import Amendment, Record
 from mingjing.reporting.models import MonthlyReport
+from mingjing.security.authn import api_token_create
 from mingjing.security.models import AuditEvent
 from tests.conftest import PASSWORD
 from tests.recording.helpers import api_record_body

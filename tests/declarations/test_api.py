@@ -5,9 +5,9 @@ import json
 import pytest
 from django.urls import reverse
 
-from mingjing.accounts.services import api_token_create
 from mingjing.api.v1 import openapi_document
 from mingjing.declarations.services import declaration_declare
+from mingjing.security.authn import api_token_create
 from tests.conftest import SECRET_CONTENT
 from tests.declarations.conftest import actor
 

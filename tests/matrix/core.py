@@ -8,7 +8,7 @@ import pyotp
 from django.urls import reverse
 
 from mingjing.accounts.models import ApiToken
-from mingjing.accounts.services import api_token_create, totp_begin_enrolment
+from mingjing.security.authn import api_token_create, totp_begin_enrolment
 from mingjing.security.receipts import receipt_document, receipt_for
 from tests.conftest import PASSWORD, enrolled_totp
 from tests.matrix.helpers import ALL, Sent, Write, audited, counted, every, only

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from mingjing.accounts.services import api_token_create
 from mingjing.records.models import Amendment, Record, RecordStatus
+from mingjing.security.authn import api_token_create
 from mingjing.security.models import AuditEvent
 from mingjing.security.receipts import verify_receipt
 from tests.conftest import SECRET_CONTENT

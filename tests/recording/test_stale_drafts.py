@@ -14,11 +14,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from mingjing.accounts.services import api_token_create
 from mingjing.records import services
 from mingjing.records.models import Attachment, Record, RecordStatus
 from mingjing.security import receipts
 from mingjing.security.actor import actor_for
+from mingjing.security.authn import api_token_create
 from mingjing.security.models import AuditEvent, Receipt
 from tests.recording.conftest import form_data
 from tests.recording.helpers import PNG, record_input

@@ -3,12 +3,12 @@
 import pytest
 from django.urls import reverse
 
-from mingjing.accounts.services import api_token_create
 from mingjing.api import reports as api_reports
 from mingjing.api.v1 import openapi_document
 from mingjing.reporting import selectors, services
 from mingjing.reporting.models import MonthlyReport
 from mingjing.security.actor import actor_for
+from mingjing.security.authn import api_token_create
 from tests.reporting.helpers import OCTOBER, at, file_report, record_submitted_at
 
 pytestmark = pytest.mark.django_db

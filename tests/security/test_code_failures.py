@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mingjing.accounts.models import User
-from mingjing.accounts.services import totp_verify
 from mingjing.oversight.models import DisclosureRequest
+from mingjing.security.authn import totp_verify
 from mingjing.security.models import AuditEvent
 from tests.conftest import enrolled_totp, login_as
 

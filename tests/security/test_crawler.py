@@ -28,9 +28,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from mingjing.accounts.services import api_token_create
 from mingjing.org.models import Department
 from mingjing.records.models import Record
+from mingjing.security.authn import api_token_create
 from tests.conftest import PASSWORD, ROLE_USERS, login_as
 from tests.security import crawl_world
 

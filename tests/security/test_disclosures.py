@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from mingjing.accounts.services import totp_begin_enrolment, totp_verify
 from mingjing.oversight.models import DisclosureRequest
+from mingjing.security.authn import totp_begin_enrolment, totp_verify
 from mingjing.security.models import AuditEvent
 from tests.conftest import SECRET_CONTENT, login_as
 

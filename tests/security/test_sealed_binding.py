@@ -9,12 +9,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from mingjing.accounts.services import api_token_create
 from mingjing.oversight.models import DisclosureRequest
 from mingjing.records.models import Record
 from mingjing.records.services import record_save_draft, record_submit
 from mingjing.reporting.models import MonthlyReport
 from mingjing.security.actor import actor_for
+from mingjing.security.authn import api_token_create
 from mingjing.security.sealing import SealError
 from tests.conftest import login_as
 from tests.recording.helpers import CASE_NUMBER, record_input

@@ -6,7 +6,6 @@ Each test acts from the outside, as the role, through the web and the API.
 import pytest
 from django.urls import reverse
 
-from mingjing.accounts.services import api_token_create
 from mingjing.oversight.models import DisclosureRequest
 from mingjing.oversight.selectors import screening_queue
 from mingjing.oversight.services import disclosure_request
@@ -14,6 +13,7 @@ from mingjing.records.models import Record
 from mingjing.records.services import amendment_add
 from mingjing.records.subjects import reindex_records
 from mingjing.security.actor import actor_for
+from mingjing.security.authn import api_token_create
 from tests.conftest import SECRET_CONTENT, login_as, make_record
 from tests.recording.helpers import CASE_NUMBER
 

@@ -7,7 +7,7 @@ limits, each refusing with HTTP 429 and a Chinese message before an account woul
   less than the lockout threshold, so a single client is refused before it can lock a staff
   account, and is slowed to one try per refill step afterwards. For accounts with a second
   factor this bucket *is* the lockout: password failures there lock the client, never the
-  account (see `services.login_attempt`), so nobody can lock the president at will.
+  account (see `security.authn.login_attempt`), so nobody can lock the president at will.
 - `login_client`: failed passwords from one client across all usernames (password spraying).
 - `code`: posts to pages that take a one-time code or a password again (second factor,
   re-authentication, approvals), per client and account.
@@ -19,9 +19,11 @@ its own staff signing in on a Monday morning. Settings: `MINGJING_THROTTLE_CLIEN
 """
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from math import ceil
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.dispatch import Signal
@@ -32,6 +34,8 @@ from django.utils.translation import gettext as _
 
 from mingjing.accounts.clients import client_ip
 from mingjing.accounts.models import TokenBucket
+
+View = TypeVar("View", bound=Callable[..., Any])
 
 # Sent on the first refusal of a run (scope, user, request): security logs it to the audit
 # chain (security/signals.py), which sits above accounts.
@@ -143,7 +147,7 @@ def throttled_response(request: HttpRequest, limit: Limit) -> HttpResponse:
     return response
 
 
-def limit_code_posts(view):
+def limit_code_posts(view: View) -> View:
     """Throttle the POSTs of a page that takes a code or a password (per client and account).
 
     Put it under `login_required`: it keys on the signed-in account.
@@ -159,4 +163,4 @@ def limit_code_posts(view):
                 return throttled_response(request, limit)
         return view(request, *args, **kwargs)
 
-    return wrapper
+    return cast(View, wrapper)

@@ -3,8 +3,8 @@ shape handlers answer with (api.middleware.error_response)."""
 
 from django.http import HttpRequest
 
-from mingjing.accounts.services import api_token_user
 from mingjing.api.middleware import error_response as error
+from mingjing.security.authn import api_token_user
 
 __all__ = ["bearer_user", "error"]
 

@@ -3,11 +3,11 @@
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
 
-from mingjing.accounts import services as account_services
 from mingjing.api import schemas as s
 from mingjing.api.auth import error
 from mingjing.api.serializers import case_detail, case_summary, me
 from mingjing.cases import selectors as case_selectors
+from mingjing.security import authn as account_services
 from mingjing.security import policy
 from mingjing.security.actor import actor_for
 from mingjing.security.http import AuthedHttpRequest

@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from mingjing.accounts.services import totp_verify
 from mingjing.oversight.models import DisclosureKind, DisclosureRequest, DisclosureStatus
 from mingjing.records.models import Record, RecordStatus
 from mingjing.security import audit, policy, transitions
 from mingjing.security.actor import Actor, known_or_403
+from mingjing.security.authn import totp_verify
 
 MIN_REASON_LENGTH = 10
 MAX_DAYS = 30

@@ -23,7 +23,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from mingjing.accounts.services import totp_verify
 from mingjing.notify.models import Notification
 from mingjing.org.models import Court, Department, Person, PersonStatus
 from mingjing.org.roles import Role
@@ -38,6 +37,7 @@ from mingjing.reporting.models import (
 )
 from mingjing.security import audit, policy, transitions
 from mingjing.security.actor import Actor, known_or_403
+from mingjing.security.authn import totp_verify
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

@@ -7,8 +7,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from mingjing.accounts import services
 from mingjing.accounts.models import User
+from mingjing.security import authn as services
 from mingjing.security import policy
 from mingjing.security.admin_access import SysadminModelAdmin
 

@@ -118,7 +118,7 @@ def role_grant_decide(
     The code is checked outside the transaction (a wrong one stays counted and audited),
     then the grant is locked and checked again.
     """
-    from mingjing.accounts.services import totp_verify
+    from mingjing.security.authn import totp_verify
 
     _check_decidable(actor, grant)
     if not totp_verify(user=actor.user, code=otp or "", request=request):

@@ -4,27 +4,10 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
-def wrap_totp_secrets(apps, schema_editor):
-    """Existing plain TOTP secrets are wrapped by the master key (issue 8, point 5)."""
-    from mingjing.security import secretbox
-
-    User = apps.get_model("accounts", "User")
-    for user in User.objects.exclude(totp_secret="").only("pk", "totp_secret"):
-        if not secretbox.is_wrapped(user.totp_secret):
-            label = secretbox.totp_label(user.pk)
-            user.totp_secret = secretbox.wrap(user.totp_secret, label=label)
-            user.save(update_fields=["totp_secret"])
-
-
-def unwrap_totp_secrets(apps, schema_editor):
-    from mingjing.security import secretbox
-
-    User = apps.get_model("accounts", "User")
-    for user in User.objects.exclude(totp_secret="").only("pk", "totp_secret"):
-        if secretbox.is_wrapped(user.totp_secret):
-            plain = secretbox.unwrap(user.totp_secret, label=secretbox.totp_label(user.pk))
-            user.totp_secret = plain or ""
-            user.save(update_fields=["totp_secret"])
+# The wrapping of existing plain TOTP secrets that ran here (a RunPython over
+# security.secretbox) is security's migration 0004_wrap_totp_secrets, which depends on this
+# one, so that accounts imports nothing above it (issue 9.2). It is idempotent: on a database
+# that ran the step here, it finds every secret wrapped already and changes nothing.
 
 
 class Migration(migrations.Migration):
@@ -53,5 +36,4 @@ class Migration(migrations.Migration):
             name='totp_secret',
             field=models.CharField(blank=True, max_length=200, verbose_name='动态口令密钥（已封装）'),
         ),
-        migrations.RunPython(wrap_totp_secrets, unwrap_totp_secrets),
     ]

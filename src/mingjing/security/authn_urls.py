@@ -1,6 +1,8 @@
+"""The pages of security/authn_views.py, under /accounts/ with namespace accounts as before."""
+
 from django.urls import path
 
-from mingjing.accounts import views
+from mingjing.security import authn_views as views
 
 app_name = "accounts"
 urlpatterns = [

@@ -1,3 +1,6 @@
+"""Login, logout, the second factor, re-authentication, password and API tokens (namespace
+accounts; moved from accounts with their services, issue 9.2)."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -7,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -15,16 +18,17 @@ from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from mingjing.accounts import services, throttle
+from mingjing.accounts import throttle
 from mingjing.accounts.forms import ApiTokenForm, LoginForm, ReauthForm, TotpForm
 from mingjing.accounts.middleware import SESSION_KEY
 from mingjing.accounts.reauth import mark_reauthenticated
+from mingjing.security import authn as services
 
 if TYPE_CHECKING:
     from mingjing.security.http import AuthedHttpRequest
 
 
-def _posted(request: HttpRequest):
+def _posted(request: HttpRequest) -> QueryDict | None:
     # `request.POST or None` would leave an empty submission unbound, with no error shown.
     return request.POST if request.method == "POST" else None
 

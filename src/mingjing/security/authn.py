@@ -1,4 +1,7 @@
-"""Writes for accounts: login with lockout, the TOTP second factor, API tokens."""
+"""Writes for authentication: login with lockout, the TOTP second factor, API tokens.
+
+They log to the audit chain, ask the policy and wrap secrets with the master key, so they
+live in security, above org and accounts, whose models they write (issue 9.2)."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pyotp
 from django.conf import settings
@@ -19,9 +22,10 @@ from django.utils.translation import gettext as _
 
 from mingjing.accounts import throttle
 from mingjing.accounts.models import ApiToken, User
-
-if TYPE_CHECKING:
-    from mingjing.security.actor import Actor
+from mingjing.security import policy
+from mingjing.security.actor import Actor, actor_for
+from mingjing.security.audit import log_event
+from mingjing.security.secretbox import totp_label, unwrap, wrap
 
 TOKEN_PREFIX = "mj_"
 
@@ -73,9 +77,6 @@ def _locks_per_client(user: User) -> bool:
     """Accounts whose password alone opens nothing (a second factor is enrolled or required:
     custodian, approver, sysadmin) are never locked by password failures, which strangers
     could cause at will; the failing client is locked instead (`throttle.login_account`)."""
-    from mingjing.security import policy
-    from mingjing.security.actor import actor_for
-
     return user.has_totp or policy.needs_second_factor(actor_for(user))
 
 
@@ -118,8 +119,6 @@ def _audit(
     request: HttpRequest | None,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    from mingjing.security.audit import log_event
-
     log_event(action=action, actor=user, obj=user, detail=detail, request=request)
 
 
@@ -142,21 +141,15 @@ def _record_failure(user: User) -> str:
 def account_unlock(*, actor: Actor, user: User) -> None:
     """A sysadmin lifts a lockout."""
     _reset_failures(user)
-    from mingjing.security.audit import log_event
-
     log_event(action="auth.unlock", actor=actor, obj=user)
 
 
 def _wrap_secret(user: User, secret: str) -> str:
-    from mingjing.security.secretbox import totp_label, wrap
-
     return wrap(secret, label=totp_label(user.pk))
 
 
 def totp_secret_of(user: User) -> str | None:
     """The user's TOTP secret, unwrapped with the master key (None if none or unopenable)."""
-    from mingjing.security.secretbox import totp_label, unwrap
-
     if not user.totp_secret:
         return None
     return unwrap(user.totp_secret, label=totp_label(user.pk))
@@ -231,8 +224,6 @@ def totp_verify(*, user: User, code: str, request: HttpRequest | None = None) ->
 def totp_reset(*, actor: Actor, user: User) -> None:
     """A sysadmin clears a lost second factor; the user must enrol again."""
     User.objects.filter(pk=user.pk).update(totp_secret="", totp_confirmed_at=None, totp_last_step=0)
-    from mingjing.security.audit import log_event
-
     log_event(action="auth.totp_reset", actor=actor, obj=user)
 
 
