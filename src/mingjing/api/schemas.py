@@ -1,5 +1,6 @@
 """What /api/v1 accepts and answers, as pydantic schemas: the handlers validate requests with
-these and the OpenAPI document is generated from them (api.v1). Limits come from api.limits."""
+these and the OpenAPI document is generated from them (api.v1). A record's limits
+come from records.rules (as the web form's do), the rest from api.limits."""
 
 from datetime import datetime
 from typing import Annotated, Literal
@@ -9,13 +10,7 @@ from django.utils.dateparse import parse_datetime
 from ninja import Schema
 from pydantic import ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
 
-from mingjing.api.limits import (
-    AMENDMENT_FIELDS,
-    CASE_NUMBER_CHARS,
-    MAX_CASE_NUMBERS,
-    MONTH_PATTERN,
-    TEXT_FIELDS,
-)
+from mingjing.api.limits import MONTH_PATTERN
 from mingjing.cases.models import CaseStage
 from mingjing.declarations.models import DeclarationStatus
 from mingjing.records.models import (
@@ -26,6 +21,12 @@ from mingjing.records.models import (
     SubjectKind,
 )
 from mingjing.records.occurred import EARLIEST_YEAR, occurred_at_problem
+from mingjing.records.rules import (
+    AMENDMENT_FIELDS,
+    CASE_NUMBER_CHARS,
+    MAX_CASE_NUMBERS,
+    TEXT_FIELDS,
+)
 from mingjing.reporting.models import PersonalStatus, ReportKind
 
 

@@ -18,8 +18,8 @@ from ninja.security import HttpBearer
 
 from mingjing.api.auth import bearer_user, error
 from mingjing.api.body import BodyError, parse_object
-from mingjing.api.limits import CASE_NUMBER_CHARS, MAX_CASE_NUMBERS
 from mingjing.api.middleware import MESSAGES, error_response
+from mingjing.records.rules import CASE_NUMBER_CHARS, MAX_CASE_NUMBERS
 from mingjing.security.actor import actor_for
 
 BAD_REQUEST = "请求内容有误，请按字段说明修改。"

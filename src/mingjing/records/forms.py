@@ -12,6 +12,12 @@ from mingjing.org.models import Person, PersonStatus
 from mingjing.records import files
 from mingjing.records.models import Behaviour, Category, Manner, SubjectKind
 from mingjing.records.occurred import occurred_at_problem
+from mingjing.records.rules import (
+    AMENDMENT_FIELDS,
+    CASE_NUMBERS_BOX_CHARS,
+    TEXT_FIELDS,
+    not_about_a_case_problem,
+)
 from mingjing.records.services import (
     MAX_ATTACHMENTS,
     SEALED_FIELDS,
@@ -60,7 +66,7 @@ class RecordForm(forms.Form):
         input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT),
     )
-    place = _text(gettext_lazy("地点"), max_length=200)
+    place = _text(gettext_lazy("地点"), max_length=TEXT_FIELDS["place"])
     manner = forms.ChoiceField(label=gettext_lazy("方式"), choices=Manner.choices)
     subject_kind = forms.ChoiceField(label=gettext_lazy("过问人类型"), choices=SubjectKind.choices)
     subject_person = forms.ModelChoiceField(
@@ -70,19 +76,21 @@ class RecordForm(forms.Form):
         empty_label=gettext_lazy("（过问人不在本院工作）"),
         help_text=gettext_lazy("过问人在本院工作时，请从名单中选择。"),
     )
-    subject_name = _text(gettext_lazy("过问人姓名"), max_length=100)
-    subject_unit = _text(gettext_lazy("单位"), max_length=200)
-    subject_position = _text(gettext_lazy("职务"), max_length=100)
-    subject_contact = _text(gettext_lazy("联系方式"), max_length=100)
-    content = _text(gettext_lazy("过问内容"), rows=4, max_length=5000)
-    case_numbers = _text(gettext_lazy("涉及案件的案号"), max_length=1000)
+    subject_name = _text(gettext_lazy("过问人姓名"), max_length=TEXT_FIELDS["subject_name"])
+    subject_unit = _text(gettext_lazy("单位"), max_length=TEXT_FIELDS["subject_unit"])
+    subject_position = _text(gettext_lazy("职务"), max_length=TEXT_FIELDS["subject_position"])
+    subject_contact = _text(gettext_lazy("联系方式"), max_length=TEXT_FIELDS["subject_contact"])
+    content = _text(gettext_lazy("过问内容"), rows=4, max_length=TEXT_FIELDS["content"])
+    case_numbers = _text(gettext_lazy("涉及案件的案号"), max_length=CASE_NUMBERS_BOX_CHARS)
     not_about_a_case = forms.BooleanField(label=gettext_lazy("不涉及具体案件"), required=False)
-    handling = _text(gettext_lazy("处理情况"), rows=3, max_length=5000)
+    handling = _text(gettext_lazy("处理情况"), rows=3, max_length=TEXT_FIELDS["handling"])
     off_hours_contact = forms.BooleanField(
         label=gettext_lazy("在非工作时间或非工作场所接触当事人、律师、特殊关系人、中介组织"),
         required=False,
     )
-    late_reason = _text(gettext_lazy("逾期报告的原因"), rows=2, max_length=2000)
+    late_reason = _text(
+        gettext_lazy("逾期报告的原因"), rows=2, max_length=TEXT_FIELDS["late_reason"]
+    )
     attachments = MultipleFileField(label=gettext_lazy("附件（照片、录音、文件）"), required=False)
     form_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
@@ -125,8 +133,11 @@ class RecordForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("not_about_a_case") and (data.get("case_numbers") or "").strip():
-            self.add_error("case_numbers", _("已勾选“不涉及具体案件”，请不要再填写案号。"))
+        if problem := not_about_a_case_problem(
+            not_about_a_case=bool(data.get("not_about_a_case")),
+            has_case_numbers=bool((data.get("case_numbers") or "").strip()),
+        ):
+            self.add_error("case_numbers", problem)
         return data
 
     def to_input(self) -> RecordInput:
@@ -191,11 +202,15 @@ def initial_for(contents: dict, record) -> dict:
 
 
 class AmendmentForm(forms.Form):
-    reason = _text(gettext_lazy("更正事由"), rows=2, required=True, max_length=5000)
-    correction = _text(gettext_lazy("更正内容"), rows=4, required=True, max_length=5000)
+    reason = _text(
+        gettext_lazy("更正事由"), rows=2, required=True, max_length=AMENDMENT_FIELDS["reason"]
+    )
+    correction = _text(
+        gettext_lazy("更正内容"), rows=4, required=True, max_length=AMENDMENT_FIELDS["correction"]
+    )
     subject_name = forms.CharField(
         label=gettext_lazy("更正后的过问人姓名（如过问人有误或遗漏）"),
         required=False,
-        max_length=100,
+        max_length=AMENDMENT_FIELDS["subject_name"],
         help_text=gettext_lazy("填写后，与该姓名相同的本院人员将不能查看此记录。"),
     )

@@ -24,13 +24,12 @@ from mingjing.records import files, subjects
 from mingjing.records.models import (
     Amendment,
     Attachment,
-    Behaviour,
     Category,
-    Manner,
     Record,
     RecordStatus,
     SubjectKind,
 )
+from mingjing.records.rules import AMENDMENT_FIELDS, CHOICE_FIELDS, not_about_a_case_problem
 from mingjing.security import audit, policy, receipts, transitions
 from mingjing.security.actor import Actor, known_or_403
 from mingjing.security.crypto import family_of, keyed_hash
@@ -77,7 +76,6 @@ CONTACT_SUBJECT_KINDS = frozenset(
 )
 CONTACT_REPORT_DAYS = 3
 MAX_ATTACHMENTS = 20
-MAX_AMENDMENT_CHARS = 5000
 _CASE_SEPARATORS = re.compile(r"[\n,，;；、]+")
 
 
@@ -88,18 +86,15 @@ def split_case_numbers(text: str) -> list[str]:
 
 def _check_choices(data: RecordInput) -> None:
     errors = {}
-    for name, choices in (
-        ("category", Category),
-        ("behaviour", Behaviour),
-        ("manner", Manner),
-        ("subject_kind", SubjectKind),
-    ):
+    for name, choices in CHOICE_FIELDS.items():
         if getattr(data, name) not in choices.values:
             errors[name] = _("请选择有效的选项。")
     if data.occurred_at > timezone.now():
         errors["occurred_at"] = _("发生时间不能晚于现在。")
-    if data.not_about_a_case and data.case_numbers:
-        errors["case_numbers"] = _("已勾选“不涉及具体案件”，请不要再填写案号。")
+    if problem := not_about_a_case_problem(
+        not_about_a_case=data.not_about_a_case, has_case_numbers=bool(data.case_numbers)
+    ):
+        errors["case_numbers"] = problem
     if data.off_hours_contact and not _is_contact(data.category, data.subject_kind):
         errors["off_hours_contact"] = _(
             "“非工作时间或非工作场所接触”只适用于与当事人、律师、特殊关系人、中介组织的接触。"
@@ -411,8 +406,8 @@ def _amendment_errors(reason: str, correction: str) -> dict[str, str]:
     if not correction:
         errors["correction"] = _("请填写更正内容。")
     for key, value in (("reason", reason), ("correction", correction)):
-        if len(value) > MAX_AMENDMENT_CHARS:
-            errors[key] = _("不能超过 %(n)d 个字。") % {"n": MAX_AMENDMENT_CHARS}
+        if len(value) > AMENDMENT_FIELDS[key]:
+            errors[key] = _("不能超过 %(n)d 个字。") % {"n": AMENDMENT_FIELDS[key]}
     return errors
 
 
