@@ -267,7 +267,7 @@ class RecordDetail(RecordSummary):
     contents: RecordContents | None = Field(description="记录内容；无权查阅时为 null")
     attachments: list[RecordAttachment]
     amendments: list[RecordAmendment]
-    subject_colleagues: list[Colleague] = Field(
+    subject_colleagues: list[Colleague] | None = Field(
         None,
         description=(
             "仅记录人可见：过问人姓名为手填、且与本院人员同名时列出这些人员；"

@@ -1,8 +1,10 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Model
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
 
 from mingjing.org.models import (
     Court,
@@ -15,6 +17,7 @@ from mingjing.org.models import (
 from mingjing.org.roles import CONTENT_ROLES, Role
 from mingjing.security import grants, policy
 from mingjing.security.admin_access import SysadminInline, SysadminModelAdmin
+from mingjing.security.http import actor_of
 
 
 @admin.register(Court)
@@ -22,7 +25,7 @@ class CourtAdmin(SysadminModelAdmin):
     list_display = ["code", "name", "parent"]
     search_fields = ["code", "name"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Court | None = None) -> list[str]:
         # Sealed contents and wrapped keys are bound to the court code: it never changes.
         return ["code"] if obj is not None else []
 
@@ -40,11 +43,11 @@ CONTENT_ROLE_MESSAGE = (
 )
 
 
-class RoleFormSet(BaseInlineFormSet):
+class RoleFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
     """Separation of duties in the admin: no content role, no role for oneself, never the
     sysadmin role beside a content role. The services check again when saving."""
 
-    request = None
+    request: HttpRequest | None = None
 
     def clean(self) -> None:
         super().clean()
@@ -58,7 +61,7 @@ class RoleFormSet(BaseInlineFormSet):
                 form.add_error("role", problem)
 
     def _problem(self, role: str | None, instance: RoleAssignment) -> str | None:
-        actor = getattr(self.request, "actor", None)
+        actor = actor_of(self.request) if self.request is not None else None
         if instance.pk is not None:
             return "已授予的角色不能修改：请删除后重新授予。"
         if role in CONTENT_ROLES:
@@ -68,15 +71,17 @@ class RoleFormSet(BaseInlineFormSet):
         return role_conflict(self.instance, role) if role else None
 
 
-class RoleInline(SysadminInline, admin.TabularInline):
+class RoleInline(SysadminInline, admin.TabularInline):  # type: ignore[type-arg]
     model = RoleAssignment
     formset = RoleFormSet
     extra = 0
     fields = ["role", "court", "granted_at", "grant"]
     readonly_fields = ["granted_at", "grant"]
 
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
+    def get_formset(
+        self, request: HttpRequest, obj: Person | None = None, **kwargs: Any
+    ) -> type[RoleFormSet]:
+        formset = cast(type[RoleFormSet], super().get_formset(request, obj, **kwargs))
         formset.request = request
         return formset
 
@@ -90,34 +95,37 @@ class PersonAdmin(SysadminModelAdmin):
     raw_id_fields = ["user"]
     inlines = [RoleInline]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         # Relinking the account of a person who opens contents would hand those contents to
         # whoever owns the new account (the sysadmin's own, say).
         readonly = list(super().get_readonly_fields(request, obj))
-        if obj is not None and policy.holds_content_role(person=obj):
+        if isinstance(obj, Person) and policy.holds_content_role(person=obj):
             readonly.append("user")
         return readonly
 
-    def save_formset(self, request, form, formset, change):
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is not RoleAssignment:
             return super().save_formset(request, form, formset, change)
         # Through the services, so that each role given or taken is checked and audited.
         instances = formset.save(commit=False)
         for assignment in formset.deleted_objects:
-            grants.role_revoke(actor=request.actor, assignment=assignment, request=request)
+            grants.role_revoke(actor=actor_of(request), assignment=assignment, request=request)
         for assignment in instances:
             if assignment.pk is None:
                 grants.role_assign(
-                    actor=request.actor, person=form.instance, role=assignment.role, request=request
+                    actor=actor_of(request),
+                    person=form.instance,
+                    role=assignment.role,
+                    request=request,
                 )
 
 
-class RoleGrantForm(forms.ModelForm):
+class RoleGrantForm(forms.ModelForm):  # type: ignore[type-arg]
     role = forms.ChoiceField(
         label="角色", choices=[(r.value, r.label) for r in Role if r in CONTENT_ROLES]
     )
 
-    request: Any = None
+    request: HttpRequest | None = None
 
     class Meta:
         model = RoleGrant
@@ -126,8 +134,8 @@ class RoleGrantForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         person, role = data.get("person"), data.get("role")
-        if person is not None and role:
-            grants.check_grant_request(self.request.actor, person, role)
+        if person is not None and role and self.request is not None:
+            grants.check_grant_request(actor_of(self.request), person, role)
         return data
 
 
@@ -141,20 +149,22 @@ class RoleGrantAdmin(SysadminModelAdmin):
     raw_id_fields = ["person"]
     readonly_fields = ["status", "requested_by", "requested_at", "decided_by", "decided_at"]
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return obj is None and super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
+    def get_form(
+        self, request: HttpRequest, obj: Model | None = None, change: bool = False, **kwargs: Any
+    ) -> type[RoleGrantForm]:
+        form = cast(type[RoleGrantForm], super().get_form(request, obj, change=change, **kwargs))
         form.request = request
         return form
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: RoleGrant, form: Any, change: bool) -> None:
         saved = grants.role_grant_request(
-            actor=request.actor,
+            actor=actor_of(request),
             person=form.cleaned_data["person"],
             role=form.cleaned_data["role"],
             reason=form.cleaned_data.get("reason", ""),

@@ -12,6 +12,10 @@ Every step is an audit event: role.assign, role.grant_request, role.grant_confir
 role.grant_refuse, role.grant_bootstrap, role.revoke.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -27,20 +31,32 @@ from mingjing.org.models import (
 )
 from mingjing.org.roles import CONTENT_ROLES, Role
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
 
-def _audit(action: str, actor, obj, detail: dict, request=None) -> None:
+    from mingjing.security.actor import Actor
+
+
+def _audit(
+    action: str,
+    actor: Actor | None,
+    obj: RoleAssignment | RoleGrant,
+    detail: dict[str, Any],
+    request: HttpRequest | None = None,
+) -> None:
     from mingjing.security.audit import log_event
 
     log_event(action=action, actor=actor, obj=obj, court=obj.court, detail=detail, request=request)
 
 
-def _may_administer(actor) -> bool:
+def _may_administer(actor: Actor | None) -> bool:
     from mingjing.security import policy
 
     return actor is not None and policy.may_administer(actor)
 
 
-def _check_grantable(actor, person: Person, role: str) -> None:
+def _check_grantable(actor: Actor | None, person: Person, role: str) -> None:
     """Refusals common to every way of giving a role."""
     if role not in Role.values:
         raise ValidationError(_("未知角色。"))
@@ -53,7 +69,9 @@ def _check_grantable(actor, person: Person, role: str) -> None:
         raise ValidationError(_("该人员已持有此角色。"))
 
 
-def role_assign(*, actor, person: Person, role: str, request=None) -> RoleAssignment:
+def role_assign(
+    *, actor: Actor, person: Person, role: str, request: HttpRequest | None = None
+) -> RoleAssignment:
     """The sysadmin gives a role that opens no contents (staff, inspector, sysadmin, ...)."""
     if not _may_administer(actor):
         raise PermissionDenied(_("只有系统管理员可以设置角色。"))
@@ -69,7 +87,12 @@ def role_assign(*, actor, person: Person, role: str, request=None) -> RoleAssign
 
 
 def role_grant_request(
-    *, actor, person: Person, role: str, reason: str = "", request=None
+    *,
+    actor: Actor | None,
+    person: Person,
+    role: str,
+    reason: str = "",
+    request: HttpRequest | None = None,
 ) -> RoleGrant:
     """The sysadmin (or an import he runs) asks for a content role; nothing opens yet."""
     check_grant_request(actor, person, role)
@@ -85,7 +108,7 @@ def role_grant_request(
     return grant
 
 
-def check_grant_request(actor, person: Person, role: str) -> None:
+def check_grant_request(actor: Actor | None, person: Person, role: str) -> None:
     """Raise unless `actor` may ask for `role` for `person` (None: the server's operator)."""
     if actor is not None and not _may_administer(actor):
         raise PermissionDenied(_("只有系统管理员可以提出角色授予申请。"))
@@ -97,11 +120,11 @@ def check_grant_request(actor, person: Person, role: str) -> None:
         raise ValidationError(_("该人员已有同一角色的待确认申请。"))
 
 
-def _detail(grant: RoleGrant) -> dict:
+def _detail(grant: RoleGrant) -> dict[str, Any]:
     return {"person": grant.person_id, "role": grant.role, "grant": grant.pk}
 
 
-def _check_decidable(actor, grant: RoleGrant) -> None:
+def _check_decidable(actor: Actor, grant: RoleGrant) -> None:
     from mingjing.security import policy
 
     if not policy.may_confirm_role_grant(actor, grant):
@@ -111,7 +134,13 @@ def _check_decidable(actor, grant: RoleGrant) -> None:
 
 
 def role_grant_decide(
-    *, actor, grant: RoleGrant, confirm: bool, otp: str, note: str = "", request=None
+    *,
+    actor: Actor,
+    grant: RoleGrant,
+    confirm: bool,
+    otp: str,
+    note: str = "",
+    request: HttpRequest | None = None,
 ) -> RoleGrant:
     """An approver confirms (the role takes effect) or refuses, with a fresh TOTP code.
 
@@ -121,7 +150,7 @@ def role_grant_decide(
     from mingjing.security.authn import totp_verify
 
     _check_decidable(actor, grant)
-    if not totp_verify(user=actor.user, code=otp or "", request=request):
+    if actor.user is None or not totp_verify(user=actor.user, code=otp or "", request=request):
         raise ValidationError({"otp": _("动态口令不正确或已使用过，请重新输入。")})
     with transaction.atomic():
         locked = RoleGrant.objects.select_for_update().select_related("person").get(pk=grant.pk)
@@ -150,7 +179,9 @@ def _confirm(grant: RoleGrant) -> None:
     )
 
 
-def role_grant_bootstrap(*, person: Person, role: str, reason: str, operator: str = ""):
+def role_grant_bootstrap(
+    *, person: Person, role: str, reason: str, operator: str = ""
+) -> RoleAssignment:
     """The operator on the server gives a content role with nobody to confirm it (a new
     court's first approver; the demo court). Audited with the operator's name."""
     if role not in CONTENT_ROLES:
@@ -173,7 +204,9 @@ def role_grant_bootstrap(*, person: Person, role: str, reason: str, operator: st
     return assignment
 
 
-def role_revoke(*, actor, assignment: RoleAssignment, request=None) -> None:
+def role_revoke(
+    *, actor: Actor, assignment: RoleAssignment, request: HttpRequest | None = None
+) -> None:
     """Take a role away (the sysadmin; an approver may take away content roles too)."""
     from mingjing.security import policy
 
@@ -192,7 +225,7 @@ def grant_revoked(assignment: RoleAssignment) -> None:
         RoleGrant.objects.filter(pk=assignment.grant_id).update(status=GrantStatus.REVOKED)
 
 
-def pending_grants_for(actor):
+def pending_grants_for(actor: Actor) -> QuerySet[RoleGrant]:
     """The grants waiting for this approver (none for anyone else)."""
     from mingjing.security import policy
 

@@ -7,6 +7,7 @@ can confirm: from then on the sysadmin asks and an approver confirms with a code
 """
 
 import getpass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -42,7 +43,7 @@ class Command(BaseCommand):
             "--reason", required=True, help="事由（如：新院长到任，院内无人可确认）"
         )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         court = Court.objects.filter(code=options["court"]).first()
         if court is None:
             raise CommandError(f"法院代码 {options['court']} 不存在。")
