@@ -152,6 +152,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [SRC_DIR / "locale"]
 TIME_ZONE = env_str("MINGJING_TIME_ZONE", "Asia/Shanghai")
+# The TrueType CJK font embedded in PDFs ("path" or "path:face"); empty: Debian's (mingjing.pdf).
+PDF_FONT = env_str("MINGJING_PDF_FONT", "")
 USE_I18N = True
 USE_TZ = True
 

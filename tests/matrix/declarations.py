@@ -18,8 +18,19 @@ NOT_FOUND = {"supervisor", "sysadmin", "outsider", "other_court"}
 REPORTERS = {"head", "deptadmin", "leader", "custodian", "inspector", "approver", "other_court"}
 
 
-def _printers() -> dict[str, int]:
-    return {**only(PRINTERS), **dict.fromkeys(NOT_FOUND, 404)}
+def _printers(allowed: set[str] = PRINTERS) -> dict[str, int]:
+    return {**only(allowed), **dict.fromkeys(NOT_FOUND, 404)}
+
+
+# The binding copy (入卷件) of staff's declaration: staff himself, or the court-wide readers.
+BINDERS = {"staff", "custodian", "approver"}
+
+
+def _binding(fmt: str):
+    def url(c) -> str:
+        return reverse(f"declarations:binding_{fmt}", args=[c.case.id, c.people["staff"].id])
+
+    return url
 
 
 def _by_number(c) -> str:
@@ -47,6 +58,8 @@ WEB = {
         _printers(),
         302,
     ),
+    "declarations:binding_pdf": (_binding("pdf"), _printers(BINDERS), 302),
+    "declarations:binding_docx": (_binding("docx"), _printers(BINDERS), 302),
     "declarations:close_check": (
         lambda c: reverse("declarations:close_check", args=[c.case.id]),
         only(LOOKUP, no=404),

@@ -1,9 +1,11 @@
 """The printable 一案一表 of a case, for binding into its secondary file (副卷): PDF and DOCX.
 
 Contents of a record appear only when the person printing may read them (policy, through
-records.selectors.record_contents, which logs each read); otherwise the form says how many
-records are withheld. The PDF uses reportlab's built-in CID font STSong-Light, so no font
-file has to be installed; the DOCX asks Word for 宋体 (SimSun) for East Asian text.
+records.selectors.record_dossier, which logs each read): then with its corrections
+(amendments) and attachment names; otherwise the form says how many records are withheld.
+The whole-case form shows every handler; the binding copy (入卷件) is one handler's form,
+complete, printed by that handler or by the custodian (docs/declarations.md). The PDF embeds
+a TrueType CJK font (mingjing.pdf); the DOCX asks Word for 宋体 (SimSun) for East Asian text.
 """
 
 import io
@@ -22,12 +24,12 @@ from mingjing.declarations.services import (
     case_records_for,
     declaration_rows,
 )
+from mingjing.pdf import cjk_font
 from mingjing.records import selectors
 from mingjing.records.models import Record
 from mingjing.security import audit, policy
 from mingjing.security.actor import Actor
 
-CID_FONT = "STSong-Light"
 DOCX_FONT, DOCX_EAST_ASIA_FONT = "SimSun", "宋体"
 CONTENT_FIELDS = (
     ("subject_name", gettext_noop("过问人")),
@@ -46,10 +48,12 @@ class FormRecord:
 
     heading: str
     contents: list[tuple[str, str]]
+    amendments: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
 
 
 @dataclass
 class FormEntry:
+    person_id: int
     name: str
     roles: str
     status: str
@@ -69,14 +73,31 @@ class DeclarationForm:
     entries: list[FormEntry]
     read: int = 0
     withheld: int = 0
+    binding: bool = False
 
 
-def build_form(actor: Actor, case: Case, *, request=None) -> DeclarationForm:
-    """The form's data for the actor; each record content included is a logged read."""
+def _allowed_rows(actor: Actor, case: Case, handler_id: int | None) -> list[DeclarationRow]:
     rows = declaration_rows(actor, case)
     handlers = frozenset(row.declaration.person_id for row in rows)
-    if not policy.may_print_declarations(actor, case, handler_ids=handlers):
+    if handler_id is None:
+        allowed = policy.may_print_declarations(actor, case, handler_ids=handlers)
+    else:
+        allowed = policy.may_print_binding_copy(
+            actor, case, person_id=handler_id, handler_ids=handlers
+        )
+        rows = [row for row in rows if row.declaration.person_id == handler_id]
+    if not allowed:
         raise PermissionDenied(_("您无权打印本案的一案一表。"))
+    return rows
+
+
+def build_form(
+    actor: Actor, case: Case, *, request=None, handler_id: int | None = None
+) -> DeclarationForm:
+    """The form's data for the actor; each record content included is a logged read.
+
+    With `handler_id`, the binding copy of that handler's declaration alone (入卷件)."""
+    rows = _allowed_rows(actor, case, handler_id)
     form = DeclarationForm(
         court=case.court.name,
         number=case.number,
@@ -84,6 +105,7 @@ def build_form(actor: Actor, case: Case, *, request=None) -> DeclarationForm:
         department=case.department.name if case.department else "—",
         printed_at=timezone.localtime().strftime("%Y-%m-%d %H:%M"),
         entries=[],
+        binding=handler_id is not None,
     )
     records = case_records_for(actor, case).order_by("occurred_at")
     for row in rows:
@@ -95,6 +117,7 @@ def _entry(actor: Actor, row: DeclarationRow, records, form: DeclarationForm, re
     declaration = row.declaration
     declared = declaration.declared_at
     entry = FormEntry(
+        person_id=row.person.id,
         name=row.person.name,
         roles="、".join(row.roles) or "—",
         status=str(declaration.get_status_display()),
@@ -121,29 +144,51 @@ def _add_record(actor: Actor, record: Record, entry: FormEntry, form, request) -
         entry.withheld += 1
         form.withheld += 1
         return
-    contents = selectors.record_contents(actor, record, request=request)
+    dossier = selectors.record_dossier(actor, record, request=request)
+    contents = dossier["contents"]
     when = timezone.localtime(record.occurred_at).strftime("%Y-%m-%d %H:%M")
-    # STSong-Light has no "·": an ideographic space separates the facts.
+    # An ideographic space separates the facts (the fallback font STSong-Light has no "·").
     heading = f"{when}　{record.get_behaviour_display()}　{record.get_manner_display()}"
     pairs = [(_(label), str(contents.get(key) or "—")) for key, label in CONTENT_FIELDS]
-    entry.records.append(FormRecord(heading, pairs))
+    names = "、".join(str(a.get("name", "")) for a in dossier["attachments"])
+    if names:
+        pairs.append((_("附件"), names))
+    amendments = [_amendment_lines(a) for a in dossier["amendments"]]
+    entry.records.append(FormRecord(heading, pairs, amendments))
     form.read += 1
+
+
+def _amendment_lines(amendment: dict) -> tuple[str, list[tuple[str, str]]]:
+    when = timezone.localtime(amendment["created_at"]).strftime("%Y-%m-%d %H:%M")
+    lines = [
+        (_("更正事由"), str(amendment.get("reason") or "—")),
+        (_("更正内容"), str(amendment.get("correction") or "—")),
+    ]
+    if amendment.get("subject_name"):
+        lines.append((_("更正后的过问人"), str(amendment["subject_name"])))
+    return _("更正（%(when)s）") % {"when": when}, lines
 
 
 def log_print(actor: Actor, case: Case, form: DeclarationForm, fmt: str, request=None) -> None:
     detail = {"case": case.id, "format": fmt, "read": form.read, "withheld": form.withheld}
+    if form.binding:
+        detail["binding"] = [entry.person_id for entry in form.entries]
     log = {"actor": actor, "obj": case, "detail": detail, "request": request}
     audit.log_event(action="declarations.print", **log)
 
 
-def filename(case: Case, ext: str) -> str:
+def filename(case: Case, ext: str, handler_id: int | None = None) -> str:
+    if handler_id is not None:
+        return f"declaration-{case.id}-{handler_id}.{ext}"
     return f"declarations-{case.id}.{ext}"
 
 
 # --- Shared wording ------------------------------------------------------------------------
 
 
-def title() -> str:
+def title(form: DeclarationForm | None = None) -> str:
+    if form is not None and form.binding:
+        return _("防止干预司法“三个规定”一案一表（入卷件）")
     return _("防止干预司法“三个规定”一案一表")
 
 
@@ -158,6 +203,13 @@ def header_lines(form: DeclarationForm) -> list[tuple[str, str]]:
 
 def withheld_text(count: int) -> str:
     return _("内容保密（共 %(count)s 条记录）") % {"count": count}
+
+
+def withheld_note(form: DeclarationForm) -> str:
+    """Where the complete form comes from, when this one withholds records."""
+    if form.binding:
+        return _("本表不完整，不能入卷：请记录人本人或院管理员打印入卷件。")
+    return _("入卷件（含全部内容和更正）由每位办案人员本人打印，或由院管理员代为打印。")
 
 
 def signature_text() -> str:
@@ -177,26 +229,24 @@ def entry_heading(entry: FormEntry) -> str:
 
 
 def render_pdf(form: DeclarationForm) -> bytes:
-    """An A4 PDF of the form in STSong-Light (a CID font every PDF reader has)."""
+    """An A4 PDF of the form, its CJK font embedded (mingjing.pdf)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate
 
     buffer = io.BytesIO()
     margins = {key: 19 * mm for key in ("leftMargin", "rightMargin", "topMargin", "bottomMargin")}
-    document = SimpleDocTemplate(buffer, pagesize=A4, title=title(), author=form.court, **margins)
+    info = {"title": title(form), "author": form.court}
+    document = SimpleDocTemplate(buffer, pagesize=A4, **info, **margins)
     document.build(_pdf_story(form))
     return buffer.getvalue()
 
 
 def _pdf_styles() -> dict:
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 
-    if CID_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
-    base = ParagraphStyle("base", fontName=CID_FONT, fontSize=10.5, leading=16, wordWrap="CJK")
+    font = cjk_font().name
+    base = ParagraphStyle("base", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
     return {
         "court": ParagraphStyle("court", parent=base, fontSize=12, alignment=1),
         "title": ParagraphStyle(
@@ -218,10 +268,12 @@ def _pdf_story(form: DeclarationForm) -> list:
     from reportlab.platypus import Spacer
 
     styles = _pdf_styles()
-    story = [_p(form.court, styles["court"]), _p(title(), styles["title"])]
+    story = [_p(form.court, styles["court"]), _p(title(form), styles["title"])]
     story.append(_pdf_facts(form, styles))
     for entry in form.entries:
         story += _pdf_entry(entry, styles)
+    if form.withheld:
+        story.append(_p(withheld_note(form), styles["entry"]))
     story += [Spacer(1, 28), _p(signature_text(), styles["body"])]
     return story
 
@@ -242,6 +294,9 @@ def _pdf_entry(entry: FormEntry, styles) -> list:
     for record in entry.records:
         story.append(_p(record.heading, styles["body"]))
         story += [_p(f"{label}：{value}", styles["small"]) for label, value in record.contents]
+        for heading, lines in record.amendments:
+            story.append(_p(heading, styles["small"]))
+            story += [_p(f"{label}：{value}", styles["small"]) for label, value in lines]
     if entry.withheld:
         story.append(_p(withheld_text(entry.withheld), styles["body"]))
     return story
@@ -260,7 +315,7 @@ def render_docx(form: DeclarationForm) -> bytes:
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     _docx_font(document.styles["Normal"])
-    for text, size in ((form.court, 12), (title(), 16)):
+    for text, size in ((form.court, 12), (title(form), 16)):
         paragraph = document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _docx_run(paragraph, text, size=size, bold=size > 12)
@@ -272,6 +327,8 @@ def render_docx(form: DeclarationForm) -> bytes:
         _docx_run(cells[1].paragraphs[0], value)
     for entry in form.entries:
         _docx_entry(document, entry)
+    if form.withheld:
+        _docx_run(document.add_paragraph(), withheld_note(form), bold=True)
     document.add_paragraph()
     _docx_run(document.add_paragraph(), signature_text())
     buffer = io.BytesIO()
@@ -286,6 +343,10 @@ def _docx_entry(document, entry: FormEntry) -> None:
         _docx_run(document.add_paragraph(), record.heading)
         for label, value in record.contents:
             _docx_run(document.add_paragraph(), f"{label}：{value}", size=9.5)
+        for heading, lines in record.amendments:
+            _docx_run(document.add_paragraph(), heading, size=9.5, bold=True)
+            for label, value in lines:
+                _docx_run(document.add_paragraph(), f"{label}：{value}", size=9.5)
     if entry.withheld:
         _docx_run(document.add_paragraph(), withheld_text(entry.withheld))
 

@@ -62,13 +62,16 @@ def bind(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
     return _back_to_case(case.id)
 
 
-def _form_response(request: AuthedHttpRequest, case_id: int, fmt: str) -> HttpResponse:
+def _form_response(
+    request: AuthedHttpRequest, case_id: int, fmt: str, handler_id: int | None = None
+) -> HttpResponse:
     case = case_selectors.case_for(request.actor, case_id)
-    form = forms.build_form(request.actor, case, request=request)
+    form = forms.build_form(request.actor, case, request=request, handler_id=handler_id)
     body = forms.render_pdf(form) if fmt == "pdf" else forms.render_docx(form)
     forms.log_print(request.actor, case, form, fmt, request=request)
     response = HttpResponse(body, content_type="application/pdf" if fmt == "pdf" else DOCX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{forms.filename(case, fmt)}"'
+    name = forms.filename(case, fmt, handler_id)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
     return response
 
@@ -83,6 +86,19 @@ def form_pdf(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
 @reauth_required
 def form_docx(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
     return _form_response(request, case_id, "docx")
+
+
+@login_required
+@reauth_required
+def binding_pdf(request: AuthedHttpRequest, case_id: int, person_id: int) -> HttpResponse:
+    """One handler's complete form for the case file (入卷件): the handler or the custodian."""
+    return _form_response(request, case_id, "pdf", person_id)
+
+
+@login_required
+@reauth_required
+def binding_docx(request: AuthedHttpRequest, case_id: int, person_id: int) -> HttpResponse:
+    return _form_response(request, case_id, "docx", person_id)
 
 
 @login_required
@@ -142,7 +158,13 @@ def case_detail_context(request: AuthedHttpRequest, case) -> dict:
     rows = declarations.declaration_rows(actor, case)
     handlers = frozenset(row.declaration.person_id for row in rows)
     mine = next((row for row in rows if policy.is_case_handler(actor, {row.person.id})), None)
+    binding = [
+        row
+        for row in rows
+        if policy.may_print_binding_copy(actor, case, person_id=row.person.id, handler_ids=handlers)
+    ]
     return {
+        "binding_rows": binding,
         "declaration_rows": rows,
         "my_declaration": mine,
         "my_records": declarations.own_case_records(actor.person, case) if mine else [],

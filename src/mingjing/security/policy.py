@@ -361,6 +361,18 @@ def may_print_declarations(actor: Actor, case: Case, *, handler_ids: Collection[
     return may_view_declaration_counts(actor, case, handler_ids=handler_ids)
 
 
+def may_print_binding_copy(
+    actor: Actor, case: Case, *, person_id: int, handler_ids: Collection[int]
+) -> bool:
+    """One handler's complete 一案一表 for the case file (入卷件, docs/declarations.md): printed
+    by that handler (whose records they are) or, when he cannot, by the court-wide content
+    roles (custodian, approver: they read them all, each read logged). A record naming the
+    printer is left out without a hint, as everywhere."""
+    if not may_view_case(actor, case) or person_id not in handler_ids:
+        return False
+    return is_case_handler(actor, {person_id}) or actor.has(*CONTENT_ROLES_COURTWIDE)
+
+
 def may_declare(actor: Actor, case: Case, declaration: Any) -> bool:
     """Only the handler himself declares, on a case of his court, until it is bound."""
     mine = actor.person is not None and declaration.person_id == actor.person.id
