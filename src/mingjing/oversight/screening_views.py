@@ -67,7 +67,8 @@ def _decide(request: AuthedHttpRequest, record: Record, form) -> bool:
 
 @login_required
 def screening_detail(request: AuthedHttpRequest, record_id: int) -> HttpResponse:
-    """One record: its contents (the read is logged), its outcome so far, the next step."""
+    """One record: its contents, corrections, attachments and cases (one logged read per
+    visit), its outcome so far, the next step."""
     actor = request.actor
     record = _record_to_screen(request, record_id)
     step = STEPS.get(record.status)
@@ -79,9 +80,13 @@ def screening_detail(request: AuthedHttpRequest, record_id: int) -> HttpResponse
         if form.is_valid() and _decide(request, record, form):
             messages.success(request, _("已保存。"))
             return redirect("oversight:screening_detail", record.id)
+    # Everything the decision rests on; reloads and the redirect after a save are one visit.
+    dossier = record_selectors.record_dossier(actor, record, request=request, once_per_visit=True)
     context = {
         "record": record,
-        "contents": record_selectors.record_contents(actor, record, request=request),
+        "contents": dossier["contents"],
+        "dossier": dossier,
+        "cases": record.cases.order_by("number"),
         "outcome": selectors.screening_outcome_for(actor, record),
         "notes": selectors.screening_notes_for(actor, record, request=request),
         "form": form,

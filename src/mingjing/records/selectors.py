@@ -68,15 +68,46 @@ def may_read(actor: Actor, record: Record) -> bool:
     return policy.may_view_record_contents(actor, record, granted_ids=granted_record_ids(actor))
 
 
+# A visit to a page that shows contents: reloads within this time of a logged read (same
+# session, same record) are the same visit and not logged again.
+VISIT_SECONDS = 15 * 60
+VISITS_KEY = "mingjing.record_visits"
+
+
+def _visits(request: HttpRequest | None) -> dict[str, float] | None:
+    """This session's recent visits (record id -> time of the logged read), expired ones gone."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return None
+    now = timezone.now().timestamp()
+    return {k: v for k, v in session.get(VISITS_KEY, {}).items() if now - v < VISIT_SECONDS}
+
+
+def _remember_visit(request: HttpRequest | None, record: Record, visits: dict[str, float]) -> None:
+    if request is not None:
+        visits[str(record.pk)] = timezone.now().timestamp()
+        request.session[VISITS_KEY] = visits
+
+
 def record_contents(
-    actor: Actor, record: Record, *, request: HttpRequest | None = None
+    actor: Actor,
+    record: Record,
+    *,
+    request: HttpRequest | None = None,
+    once_per_visit: bool = False,
 ) -> dict[str, Any]:
-    """Unseal a record's substance for the actor, logging the read in the audit chain."""
+    """Unseal a record's substance for the actor, logging the read in the audit chain
+    (`once_per_visit`: once per session and record within VISIT_SECONDS, not per reload)."""
     if not may_read(actor, record):
         raise Http404("记录不存在")
-    grant = None if _reads_by_role(actor, record) else _grant_covering_id(actor, record.id)
-    detail = {"grant": grant} if grant else {}
-    audit.log_event(action="record.read", actor=actor, obj=record, detail=detail, request=request)
+    visits = _visits(request) if once_per_visit else None
+    if visits is None or str(record.pk) not in visits:
+        grant = None if _reads_by_role(actor, record) else _grant_covering_id(actor, record.id)
+        detail = {"grant": grant} if grant else {}
+        log = {"actor": actor, "obj": record, "detail": detail, "request": request}
+        audit.log_event(action="record.read", **log)
+        if visits is not None:
+            _remember_visit(request, record, visits)
     bind = binding(record, "sealed")
     return unseal_json(record.court, record.sealed, purpose="record", bind=bind)
 
@@ -137,10 +168,14 @@ def _amendment(record: Record, amendment: Amendment) -> dict[str, Any]:
 
 
 def record_dossier(
-    actor: Actor, record: Record, *, request: HttpRequest | None = None
+    actor: Actor,
+    record: Record,
+    *,
+    request: HttpRequest | None = None,
+    once_per_visit: bool = False,
 ) -> dict[str, Any]:
     """Contents, attachment names and amendments in order: one read, logged once."""
-    contents = record_contents(actor, record, request=request)
+    contents = record_contents(actor, record, request=request, once_per_visit=once_per_visit)
     attachments = [_attachment_meta(record, a) for a in record.attachments.order_by("pk")]
     amendments = [_amendment(record, a) for a in record.amendments.order_by("created_at", "pk")]
     return {"contents": contents, "attachments": attachments, "amendments": amendments}
