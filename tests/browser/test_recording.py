@@ -48,8 +48,9 @@ def test_staff_records_an_inquiry_on_a_phone_and_keeps_a_verified_receipt(
     expect(phone.locator(".messages")).to_contain_text("记录已提交")
     assert_fits_the_phone(phone, "the record page")
     expect(phone.get_by_role("link", name="message.png")).to_be_visible()
+    phone.get_by_test_id("receipt-link").tap()
     with phone.expect_download() as download_info:
-        phone.get_by_role("link", name="下载提交回执").tap()
+        phone.get_by_test_id("receipt-json").tap()
     document = json.loads(download_info.value.path().read_text(encoding="utf-8"))
     phone.screenshot(path=shots / "phone-record-submitted.png", full_page=True)
 

@@ -58,6 +58,16 @@ WEB = {
         only({"staff"}, no=404),
         302,
     ),
+    "records:receipt_page": (
+        lambda c: reverse("records:receipt_page", args=[c.records.own.id]),
+        only({"staff"}, no=404),
+        302,
+    ),
+    "records:receipt_pdf": (
+        lambda c: reverse("records:receipt_pdf", args=[c.records.own.id]),
+        only({"staff"}, no=404),
+        302,
+    ),
     "oversight:disclosure_list": (
         lambda c: reverse("oversight:disclosure_list"),
         only({"inspector", "custodian", "approver"}),

@@ -69,7 +69,7 @@ def test_submitting_makes_the_record_immutable_and_offers_the_receipt(cast, staf
     assert record.status == RecordStatus.SUBMITTED and record.submitted_at
     assert response["Location"] == reverse("records:detail", args=[record.id])
     html = staff_client.get(response["Location"]).content.decode()
-    assert reverse("records:receipt", args=[record.id]) in html
+    assert reverse("records:receipt_page", args=[record.id]) in html
     assert staff_client.get(reverse("records:receipt", args=[record.id])).status_code == 200
     sealed = bytes(record.sealed)
     edit = reverse("records:edit", args=[record.id])

@@ -102,14 +102,17 @@ def record_contents(
         raise Http404("记录不存在")
     visits = _visits(request) if once_per_visit else None
     if visits is None or str(record.pk) not in visits:
-        grant = None if _reads_by_role(actor, record) else _grant_covering_id(actor, record.id)
-        detail = {"grant": grant} if grant else {}
-        log = {"actor": actor, "obj": record, "detail": detail, "request": request}
-        audit.log_event(action="record.read", **log)
+        _log_read(actor, record, request)
         if visits is not None:
             _remember_visit(request, record, visits)
     bind = binding(record, "sealed")
     return unseal_json(record.court, record.sealed, purpose="record", bind=bind)
+
+
+def _log_read(actor: Actor, record: Record, request: HttpRequest | None) -> None:
+    grant = None if _reads_by_role(actor, record) else _grant_covering_id(actor, record.id)
+    detail = {"grant": grant} if grant else {}
+    audit.log_event(action="record.read", actor=actor, obj=record, detail=detail, request=request)
 
 
 def _reads_by_role(actor: Actor, record: Record) -> bool:

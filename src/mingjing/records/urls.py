@@ -11,6 +11,8 @@ urlpatterns = [
     path("<int:record_id>/edit/", views.record_edit, name="edit"),
     path("<int:record_id>/amend/", views.record_amend, name="amend"),
     path("<int:record_id>/receipt.json", views.record_receipt, name="receipt"),
+    path("<int:record_id>/receipt/", views.record_receipt_page, name="receipt_page"),
+    path("<int:record_id>/receipt.pdf", views.record_receipt_pdf, name="receipt_pdf"),
     path(
         "<int:record_id>/attachments/<int:attachment_id>/",
         views.attachment_download,

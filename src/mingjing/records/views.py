@@ -1,4 +1,5 @@
 import uuid
+from urllib.parse import unquote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,15 +7,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mingjing.records import selectors, services
+from mingjing.records import receipt_documents, selectors, services
 from mingjing.records.forms import AmendmentForm, RecordForm, initial_for, local_now_text
 from mingjing.records.models import Record, RecordStatus
 from mingjing.security import policy, receipts
 from mingjing.security.http import AuthedHttpRequest
+from mingjing.security.models import Receipt
 
 # Session key: form tokens of new-record forms already saved -> the record they made, so that
 # posting the same form twice (a double tap, a resent request) never makes a second record.
@@ -85,18 +88,60 @@ def record_detail(request: AuthedHttpRequest, record_id: int) -> HttpResponse:
     return render(request, "records/detail.html", context)
 
 
-@login_required
-def record_receipt(request: AuthedHttpRequest, record_id: int) -> HttpResponse:
-    """The signed receipt, downloadable by the recorder only."""
+def _own_receipt(request: AuthedHttpRequest, record_id: int) -> tuple[Record, Receipt]:
+    """The recorder's own record and its receipt; 404 for anyone else, or before submission."""
     record = selectors.record_for(request.actor, record_id)
     receipt = receipts.receipt_for(record)
     if receipt is None or not policy.is_recorder(request.actor, record):
         raise Http404("回执不存在")
+    return record, receipt
+
+
+def _summary(request: AuthedHttpRequest, record_id: int) -> receipt_documents.ReceiptSummary:
+    record, receipt = _own_receipt(request, record_id)
+    court_code = record.court.code
+    return receipt_documents.receipt_summary(
+        record,
+        receipt,
+        verify_url=request.build_absolute_uri(reverse("security:receipt_verify")),
+        key_url=unquote(
+            request.build_absolute_uri(reverse("security:public_keys", args=[court_code]))
+        ),
+    )
+
+
+@login_required
+def record_receipt(request: AuthedHttpRequest, record_id: int) -> HttpResponse:
+    """The signed receipt as JSON, downloadable by the recorder only."""
+    _record, receipt = _own_receipt(request, record_id)
     response = JsonResponse(
         receipts.receipt_document(receipt),
         json_dumps_params={"ensure_ascii": False, "indent": 2},
     )
-    response["Content-Disposition"] = f'attachment; filename="receipt-{record.pk}.json"'
+    response["Content-Disposition"] = f'attachment; filename="receipt-{record_id}.json"'
+    return response
+
+
+@login_required
+def record_receipt_page(request: AuthedHttpRequest, record_id: int) -> HttpResponse:
+    """The receipt as a page: local time, cases, recorder, digest, and how to verify it."""
+    summary = _summary(request, record_id)
+    context = {
+        "summary": summary,
+        "facts": receipt_documents.facts(summary),
+        "steps": receipt_documents.verify_steps(summary),
+    }
+    return render(request, "records/receipt.html", context)
+
+
+@login_required
+def record_receipt_pdf(request: AuthedHttpRequest, record_id: int) -> HttpResponse:
+    """The printable receipt; the file itself verifies on the verify page."""
+    summary = _summary(request, record_id)
+    response = HttpResponse(receipt_documents.render_pdf(summary), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{receipt_documents.filename(summary)}"'
+    )
     return response
 
 

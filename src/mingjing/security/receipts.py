@@ -10,7 +10,9 @@ implement it and no maintained alternative exists, so receipts are Ed25519 under
 import base64
 import hashlib
 import json
+import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -173,3 +175,75 @@ def verify_receipt(
         return Verification(False, gettext_noop("签名无效：回执被改动过，或不是该法院签发的。"))
     in_chain = _chain_matches(document["payload"]) if check_chain else None
     return Verification(True, gettext_noop("签名有效：该回执由法院签发，内容未被改动。"), in_chain)
+
+
+# --- Receipt files: the JSON download, or the printable PDF carrying it ---------------------
+
+PDF_MARKER = "MJRECEIPT1:"
+MAX_RECEIPT_FILE_BYTES = 2 * 1024 * 1024
+NOT_A_RECEIPT_PDF = gettext_noop("这份 PDF 不是本系统生成的回执，或回执数据已被删除。")
+UNKNOWN_FILE = gettext_noop("无法识别的文件：请上传从本系统下载的回执（JSON 或 PDF）。")
+_PDF_DATA = re.compile(rb"MJRECEIPT1:([A-Za-z0-9+/=]{16,200000})")
+
+
+def pdf_keywords(document: dict[str, Any]) -> str:
+    """The receipt, as the PDF's keywords (plain ASCII, so the file itself can be verified)."""
+    return PDF_MARKER + base64.b64encode(canonical(document)).decode("ascii")
+
+
+@dataclass(frozen=True)
+class ReceiptFile:
+    document: dict[str, Any] | None
+    error: str = ""
+
+
+def _json_document(text: bytes) -> ReceiptFile:
+    try:
+        loaded = json.loads(text.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return ReceiptFile(None, gettext_noop("回执文件已损坏：内容不是有效的 JSON。"))
+    if not isinstance(loaded, dict):
+        return ReceiptFile(None, gettext_noop("回执格式不正确：缺少 payload。"))
+    return ReceiptFile(loaded)
+
+
+def _pdf_document(data: bytes) -> ReceiptFile:
+    found = _PDF_DATA.search(data)
+    if found is None:
+        return ReceiptFile(
+            None, gettext_noop("这份 PDF 不是本系统生成的回执，或回执数据已被删除。")
+        )
+    try:
+        text = base64.b64decode(found.group(1), validate=True)
+    except ValueError:
+        return ReceiptFile(None, gettext_noop("回执文件已损坏：PDF 中的回执数据无法读取。"))
+    return _json_document(text)
+
+
+def read_receipt_file(data: bytes) -> ReceiptFile:
+    """The receipt in an uploaded file (the JSON download or the receipt PDF), or a Chinese
+    message (a msgid) saying why not. Never raises on bad input."""
+    if not data.strip():
+        return ReceiptFile(None, gettext_noop("上传的文件是空的。"))
+    if len(data) > MAX_RECEIPT_FILE_BYTES:
+        return ReceiptFile(None, gettext_noop("文件过大：回执文件不超过 2 MB。"))
+    if data.startswith(b"%PDF"):
+        return _pdf_document(data)
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        return _json_document(data)
+    return ReceiptFile(
+        None, gettext_noop("无法识别的文件：请上传从本系统下载的回执（JSON 或 PDF）。")
+    )
+
+
+def local_time_text(value: object) -> str:
+    """An ISO time from a receipt, in the court's time zone (settings.TIME_ZONE), or as given."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value or "")
+    if timezone.is_naive(moment):
+        return str(value)
+    local = timezone.localtime(moment)
+    offset = local.strftime("%z")
+    return f"{local:%Y-%m-%d %H:%M:%S} (UTC{offset[:3]}:{offset[3:]})"
