@@ -107,6 +107,7 @@ def test_a_tampered_json_file_is_refused(staff_client, records, client):
         ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "无法识别的文件"),
         ("empty.json", b"", "上传的文件是空的"),
         ("broken.json", b'{"payload": ', "不是有效的 JSON"),
+        ("deep.json", b"{" + b'"a":[' * 5000, "不是有效的 JSON"),
         ("latin.json", b'{"payload": "\xff\xfe"}', "不是有效的 JSON"),
         ("other.pdf", b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF", "不是本系统生成的回执"),
         ("bad.pdf", b"%PDF-1.4\n(" + PDF_MARKER.encode() + b"AAAAAAAAAAAAAAAAAAA=)", "已损坏"),
@@ -128,6 +129,8 @@ def test_pasting_still_works_and_an_empty_form_says_what_to_do(staff_client, rec
     assert "签名有效" in client.post(reverse(VERIFY), {"receipt": text}).content.decode()
     page = client.post(reverse(VERIFY), {"receipt": ""}).content.decode()
     assert "请上传回执文件" in page
+    deep = client.post(reverse(VERIFY), {"receipt": "[" * 15000})
+    assert deep.status_code == 200 and "不是有效的 JSON" in deep.content.decode()
 
 
 def test_only_the_recorder_sees_the_receipt_page_and_pdf(cast, login, records):

@@ -200,7 +200,7 @@ class ReceiptFile:
 def _json_document(text: bytes) -> ReceiptFile:
     try:
         loaded = json.loads(text.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return ReceiptFile(None, gettext_noop("回执文件已损坏：内容不是有效的 JSON。"))
     if not isinstance(loaded, dict):
         return ReceiptFile(None, gettext_noop("回执格式不正确：缺少 payload。"))

@@ -46,7 +46,7 @@ def _posted_document(request: HttpRequest, context: dict[str, Any]) -> dict[str,
         return None
     try:
         document = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         context["error"] = _("回执不是有效的 JSON，请粘贴下载的回执文件的全部内容。")
         return None
     return document if isinstance(document, dict) else {}
