@@ -4,8 +4,9 @@ Contents of a record appear only when the person printing may read them (policy,
 records.selectors.record_dossier, which logs each read): then with its corrections
 (amendments) and attachment names; otherwise the form says how many records are withheld.
 The whole-case form shows every handler; the binding copy (入卷件) is one handler's form,
-complete, printed by that handler or by the custodian (docs/declarations.md). The PDF embeds
-a TrueType CJK font (mingjing.pdf); the DOCX asks Word for 宋体 (SimSun) for East Asian text.
+complete, printed by that handler or, when he cannot, by the custodian or the approver
+(docs/declarations.md). The PDF embeds a TrueType CJK font (mingjing.pdf); the DOCX asks
+Word for 宋体 (SimSun) for East Asian text.
 """
 
 import io
