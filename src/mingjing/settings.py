@@ -58,6 +58,7 @@ MIDDLEWARE = [
     # Whatever fails below this reaches an /api/ client as JSON (with the headers above).
     "mingjing.api.middleware.ApiErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "mingjing.accounts.middleware.IdleExpiryMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -126,9 +127,12 @@ MINGJING_LOCKOUT_MINUTES = env_int("MINGJING_LOCKOUT_MINUTES", 15)
 MINGJING_TOTP_ISSUER = env_str("MINGJING_TOTP_ISSUER", "明镜 Mingjing")
 MINGJING_API_TOKEN_DAYS = env_int("MINGJING_API_TOKEN_DAYS", 90)
 
-# Idle expiry: the session cookie is renewed on every request and dies after this much quiet.
+# Idle expiry: a session dies after this much quiet. It is renewed (saved with a new expiry)
+# by accounts.middleware.IdleExpiryMiddleware at most once a MINGJING_SESSION_RENEW_SECONDS,
+# not on every request: a plain GET writes nothing.
 SESSION_COOKIE_AGE = env_int("MINGJING_SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+MINGJING_SESSION_RENEW_SECONDS = env_int("MINGJING_SESSION_RENEW_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -6,7 +6,9 @@ from unittest import mock
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -188,10 +190,11 @@ def test_a_changed_password_is_stored_as_argon2_too(cast):
 # Idle session expiry
 
 
-def test_idle_expiry_is_driven_by_the_setting_and_renewed_on_every_request():
+def test_idle_expiry_is_driven_by_the_setting_and_not_saved_on_every_request():
     # tests/test_security_headers.py checks in a subprocess that the variable changes it.
     assert settings.SESSION_COOKIE_AGE == env_int("MINGJING_SESSION_IDLE_SECONDS", 30 * 60)
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False
+    assert "mingjing.accounts.middleware.IdleExpiryMiddleware" in settings.MIDDLEWARE
 
 
 def _session(client) -> Session:
@@ -226,6 +229,28 @@ def test_each_request_pushes_the_idle_expiry_forward(cast, client):
     # Past the first expiry, but within the limit of the last request: still signed in.
     with later(seconds=age * 4 // 3):
         assert client.get(HOME).status_code == 200
+
+
+def test_a_get_within_the_renewal_interval_writes_nothing(cast, client):
+    sign_in(client, "staff")
+    assert client.get(HOME).status_code == 200
+    expiry = _session(client).expire_date
+    with later(seconds=settings.MINGJING_SESSION_RENEW_SECONDS // 2):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(HOME)
+    assert response.status_code == 200
+    assert "我的待办" in response.content.decode()
+    writes = [q["sql"] for q in queries if q["sql"].split()[0] in {"INSERT", "UPDATE", "DELETE"}]
+    assert writes == []
+    assert _session(client).expire_date == expiry
+
+
+def test_a_get_after_the_renewal_interval_renews_the_expiry(cast, client):
+    sign_in(client, "staff")
+    expiry = _session(client).expire_date
+    with later(seconds=settings.MINGJING_SESSION_RENEW_SECONDS + 1):
+        assert client.get(HOME).status_code == 200
+    assert _session(client).expire_date > expiry
 
 
 # Logout
