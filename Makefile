@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := MINGJING_DEBUG=1 MINGJING_SECRET_KEY_FILE=var/secret_key MINGJING_MASTER_KEY_FILE=var/master.key
 
-.PHONY: install run test lint format demo clean
+.PHONY: install run serve test lint format demo clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -28,6 +28,16 @@ run: install var/secret_key var/master.key
 	$(DEV_ENV) $(BIN)/mingjing migrate --no-input
 	$(DEV_ENV) $(BIN)/mingjing demo
 	$(DEV_ENV) $(BIN)/mingjing runserver 127.0.0.1:8000
+
+# Production settings (debug off) under gunicorn (src/mingjing/gunicorn_conf.py), as
+# docs/deployment.md runs it behind a TLS proxy. Over plain HTTP on this machine, add
+# SERVE_ENV="MINGJING_SECURE_COOKIES=0 MINGJING_SSL_REDIRECT=0" to sign in.
+PROD_ENV := MINGJING_SECRET_KEY_FILE=var/secret_key MINGJING_MASTER_KEY_FILE=var/master.key
+SERVE_ENV ?=
+serve: install var/secret_key var/master.key
+	$(PROD_ENV) $(SERVE_ENV) $(BIN)/mingjing migrate --no-input
+	$(PROD_ENV) $(SERVE_ENV) $(BIN)/mingjing collectstatic --no-input --verbosity 0
+	$(PROD_ENV) $(SERVE_ENV) $(BIN)/mingjing serve
 
 demo: install var/secret_key var/master.key
 	$(DEV_ENV) $(BIN)/mingjing migrate --no-input

@@ -143,9 +143,11 @@ def test_production_settings_make_cookies_secure_and_hash_with_argon2():
 
 def test_the_idle_limit_comes_from_its_environment_variable():
     result = run_settings(
-        "print(settings.SESSION_COOKIE_AGE, settings.SESSION_SAVE_EVERY_REQUEST)",
+        "print(settings.SESSION_COOKIE_AGE, settings.SESSION_SAVE_EVERY_REQUEST, "
+        "settings.MINGJING_SESSION_RENEW_SECONDS)",
         MINGJING_SECRET_KEY="x" * 50,
         MINGJING_SESSION_IDLE_SECONDS="600",
+        MINGJING_SESSION_RENEW_SECONDS="30",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["600", "True"]
+    assert result.stdout.split() == ["600", "False", "30"]
