@@ -13,9 +13,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", help="地址，默认 MINGJING_BIND 或 127.0.0.1:8000")
         parser.add_argument("--workers", type=int, help="进程数，默认按 CPU 核数")
-        parser.add_argument(
-            "--check-config", action="store_true", help="只检查并打印配置，不启动"
-        )
+        parser.add_argument("--check-config", action="store_true", help="只检查并打印配置，不启动")
 
     def handle(self, *args: object, **options: object) -> None:
         argv = ["gunicorn", "--config", "python:mingjing.gunicorn_conf"]
