@@ -151,6 +151,44 @@ def test_with_skip_errors_only_the_good_rows_are_imported(cast):
     assert not Case.objects.filter(number="（2026）豫9001民初7号").exists()
 
 
+def _numbered(count: int) -> list[list[str]]:
+    return [[f"（2026）豫9001民初{n}号", "", "民事审判第一庭", "", "", "T0001", "", f"原告:张{n}"]
+            for n in range(1001, 1001 + count)]  # fmt: skip
+
+
+NUMBERED = [f"（2026）豫9001民初{n}号" for n in range(1001, 1011)]
+
+
+def test_a_streamed_import_writes_chunk_by_chunk_across_the_file(cast, monkeypatch, tmp_path):
+    monkeypatch.setattr("mingjing.imports.cases.CHUNK", 3)
+    monkeypatch.setattr("mingjing.imports.cases.PG_CHUNK", 3)
+    path = tmp_path / "cases.csv"
+    path.write_bytes(csv_bytes([HEADER, *_numbered(10)]))
+    result = cases_import(court=cast.courts["a"], source=path)
+    assert (result.created, result.errors, result.committed) == (10, [], True)
+    cases = Case.objects.filter(court=cast.courts["a"], number__in=NUMBERED)
+    assert cases.count() == 10
+    assert Participant.objects.filter(case__in=cases, role=ParticipantRole.PLAINTIFF).count() == 10
+    assert Assignment.objects.filter(case__in=cases, person__staff_no="T0001").count() == 10
+
+
+def test_a_bad_row_late_in_the_file_undoes_the_chunks_already_written(cast, monkeypatch, tmp_path):
+    monkeypatch.setattr("mingjing.imports.cases.CHUNK", 3)
+    monkeypatch.setattr("mingjing.imports.cases.PG_CHUNK", 3)
+    rows = [HEADER, *_numbered(9), ["（2026）豫9001民初99号", "", "后勤处"], *_numbered(2)]
+    path = tmp_path / "cases.csv"
+    path.write_bytes(csv_bytes(rows))
+    result = cases_import(court=cast.courts["a"], source=path)
+    assert result.aborted
+    assert (result.created, result.committed) == (0, False)
+    assert result.errors == [
+        RowError(11, "承办部门“后勤处”不是本院的部门（请填写部门名称或代码）。"),
+        RowError(12, "案号“（2026）豫9001民初1001号”与第 2 行重复。"),
+        RowError(13, "案号“（2026）豫9001民初1002号”与第 3 行重复。"),
+    ]
+    assert not Case.objects.filter(court=cast.courts["a"], number__in=NUMBERED).exists()
+
+
 def test_unknown_departments_can_be_created_when_asked(cast):
     result = run(
         cast,

@@ -15,12 +15,11 @@ import re
 import sys
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache, partial
-from pathlib import Path
 from typing import BinaryIO, NamedTuple, Protocol, TypeVar
 
 import openpyxl
@@ -99,88 +98,132 @@ class Row(NamedTuple):
 
 @dataclass
 class Table:
-    rows: list[Row]
+    rows: Iterable[Row]  # a list from read_table; an iterator, read as it goes, in stream_table
     fields: frozenset[str]
     unused_columns: list[str]
     errors: list[RowError]
 
 
 # Reading files ----------------------------------------------------------------------------
+#
+# Files are streamed: a CSV is read a line at a time (after one pass that settles its encoding),
+# an XLSX through openpyxl's read-only mode, so that memory does not grow with the file.
+
+_BLOCK = 1 << 20
+_HEAD = 64 * 1024
 
 
 def read_table(source: Source, columns: Sequence[Column]) -> Table:
-    """The data rows of a CSV or XLSX file, keyed by the field each recognised header maps to.
+    """The data rows of a CSV or XLSX file, keyed by the field each recognised header maps to,
+    all read into a list (stream_table reads them as they are used).
 
     Header problems (a required column missing, two columns meaning the same) are returned as
     errors at the header's line; an unreadable file raises ImportFileError.
     """
-    data = _read_bytes(source)
-    if not data.strip():
-        raise ImportFileError("文件是空的。")
-    if data.startswith(_XLS_MAGIC):
-        raise ImportFileError("不支持旧版 Excel（.xls）文件，请另存为 .xlsx 或 CSV 后再导入。")
-    raw = _xlsx_rows(data) if data.startswith(_XLSX_MAGIC) else _csv_rows(data)
-    return _tabulate(iter(raw), columns)
+    with stream_table(source, columns) as table:
+        return Table(list(table.rows), table.fields, table.unused_columns, table.errors)
 
 
-def _read_bytes(source: Source) -> bytes:
+@contextmanager
+def stream_table(source: Source, columns: Sequence[Column]) -> Iterator[Table]:
+    """read_table, with `rows` an iterator that reads the file as it is consumed (inside this
+    context). A file that turns out to be unreadable further down raises ImportFileError from
+    the iteration."""
+    with _binary(source) as file:
+        head = file.read(_HEAD)
+        file.seek(0)
+        if not head.strip() and len(head) < _HEAD:
+            raise ImportFileError("文件是空的。")
+        if head.startswith(_XLS_MAGIC):
+            raise ImportFileError("不支持旧版 Excel（.xls）文件，请另存为 .xlsx 或 CSV 后再导入。")
+        if head.startswith(_XLSX_MAGIC):
+            with _xlsx_rows(file) as raw:
+                yield _tabulate(raw, columns)
+        else:
+            raw = _csv_rows(file, head)
+            try:
+                yield _tabulate(raw, columns)
+            finally:
+                raw.close()  # before the file it reads
+
+
+@contextmanager
+def _binary(source: Source) -> Iterator[BinaryIO]:
+    """`source` as a seekable binary file, opened (and closed) here when it is a path."""
     if isinstance(source, bytes):
-        return source
-    if isinstance(source, str | os.PathLike):
+        yield io.BytesIO(source)
+    elif isinstance(source, str | os.PathLike):
         try:
-            return Path(source).read_bytes()
+            file = open(source, "rb")  # noqa: SIM115 (closed below)
         except OSError as exc:
             raise ImportFileError(f"无法读取文件 {source}：{exc.strerror}") from exc
-    data = source.read()
-    return data.encode("utf-8") if isinstance(data, str) else data
-
-
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without a BOM), UTF-16 with a BOM, or else GB18030 (a superset of GBK)."""
-    if data.startswith(codecs.BOM_UTF8):
-        candidates: tuple[str, ...]
-        candidates, data = ("utf-8",), data[len(codecs.BOM_UTF8) :]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ("utf-16",)
+        with file:
+            yield file
+    elif source.seekable() and not isinstance(source, io.TextIOBase):
+        yield source
     else:
-        candidates = ("utf-8", "gb18030")
-    for encoding in candidates:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportFileError("无法识别文件编码：请将 CSV 保存为 UTF-8 或 GB18030（GBK）编码。")
+        data = source.read()
+        yield io.BytesIO(data.encode("utf-8") if isinstance(data, str) else data)
 
 
-def _csv_rows(data: bytes) -> list[tuple[int, list]]:
-    """(line, cells) for each record; the line is where the record starts in the file."""
-    text = _decode(data)
-    head = text[:4096]
-    delimiter = "\t" if head.count("\t") > head.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows, line = [], 1
+def _encoding(file: BinaryIO, head: bytes) -> tuple[str, int]:
+    """(encoding, bytes of BOM to skip): UTF-8 (with or without a BOM), UTF-16 with a BOM, or
+    else GB18030 (a superset of GBK), settled by decoding the whole file once, a block at a
+    time."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8", len(codecs.BOM_UTF8)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", 0
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        for cells in reader:
-            rows.append((line, cells))
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise ImportFileError(f"第 {line} 行起 CSV 格式有误：{exc}") from exc
-    return rows
+        while block := file.read(_BLOCK):
+            decoder.decode(block)
+        decoder.decode(b"", final=True)
+        return "utf-8", 0
+    except UnicodeDecodeError:
+        return "gb18030", 0
+    finally:
+        file.seek(0)
 
 
-def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
+def _csv_rows(file: BinaryIO, head: bytes) -> Iterator[tuple[int, list]]:
+    """(line, cells) for each record; the line is where the record starts in the file."""
+    encoding, skip = _encoding(file, head)
+    sample = head[skip:].decode(encoding, errors="ignore")[:4096]
+    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    file.seek(skip)
+    text = io.TextIOWrapper(file, encoding=encoding, newline="")
+    try:
+        reader = csv.reader(text, delimiter=delimiter)
+        line = 1
+        try:
+            for cells in reader:
+                yield line, cells
+                line = reader.line_num + 1
+        except csv.Error as exc:
+            raise ImportFileError(f"第 {line} 行起 CSV 格式有误：{exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(
+                "无法识别文件编码：请将 CSV 保存为 UTF-8 或 GB18030（GBK）编码。"
+            ) from exc
+    finally:
+        text.detach()  # the caller closes the file
+
+
+@contextmanager
+def _xlsx_rows(file: BinaryIO) -> Iterator[Iterator[tuple[int, list]]]:
     """(row number, values) for each row of the active sheet, read in read-only mode."""
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(file, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
         raise ImportFileError("XLSX 文件已损坏或不是 Excel 工作簿，无法打开。") from exc
     try:
         sheet = book.active
         # Some exporters write a wrong <dimension>; trusting it would drop rows.
         sheet.reset_dimensions()
-        return [
+        yield (
             (line, list(values)) for line, values in enumerate(sheet.iter_rows(values_only=True), 1)
-        ]
+        )
     finally:
         book.close()
 
@@ -189,12 +232,14 @@ def _tabulate(raw: Iterator[tuple[int, list]], columns: Sequence[Column]) -> Tab
     lookup = _header_lookup(columns)
     header_line, header = _find_header(raw, lookup)
     positions, unused, errors = _map_header(header, lookup, header_line, columns)
-    rows = []
-    for line, cells in raw:
-        values = _row_values(cells, positions)
-        if values:
-            rows.append(Row(line, values))
-    return Table(rows, frozenset(name for _, name in positions), unused, errors)
+
+    def rows() -> Iterator[Row]:
+        for line, cells in raw:
+            values = _row_values(cells, positions)
+            if values:
+                yield Row(line, values)
+
+    return Table(rows(), frozenset(name for _, name in positions), unused, errors)
 
 
 def header_key(text: object) -> str:
@@ -363,12 +408,23 @@ def date_cell(value: object, *, column: str) -> date:
 # Validating and importing rows ------------------------------------------------------------
 
 
+class ChunkWriter(Protocol[T]):
+    """Writes an import's validated rows a chunk at a time, as the file is read."""
+
+    chunk_size: int
+
+    def write(self, rows: list[T], result: "ImportResult") -> None: ...
+
+    def finish(self, result: "ImportResult") -> None: ...
+
+
 def run_import(
     *,
     source: Source,
     columns: Sequence[Column],
     validator: Callable[[], Callable[[Row], T]],
-    write: Callable[[list[T], ImportResult], None],
+    write: Callable[[list[T], ImportResult], None] | None = None,
+    writer: ChunkWriter[T] | None = None,
     skip_errors: bool,
     dry_run: bool,
     progress: "Progress",
@@ -378,23 +434,64 @@ def run_import(
     Nothing is written when any row is bad, unless `skip_errors`; nothing at all when the
     header is bad. `validator()` is called inside the transaction, so what it loads stays
     true until the writes. A dry run does everything, then rolls back.
+
+    With `write`, every row is validated and held, then written at once. With `writer`, the
+    file is streamed: each chunk of valid rows is written as soon as it is full, so memory
+    does not grow with the file; the first bad row (without `skip_errors`) stops the writing,
+    the rest is still validated for its errors, and the transaction is rolled back.
     """
-    with paused_gc():
-        table = read_table(source, columns)
+    with paused_gc(), stream_table(source, columns) as table:
         result = ImportResult(errors=list(table.errors), unused_columns=table.unused_columns)
         if result.errors:
             result.aborted = True
             return result
         with transaction.atomic():
-            rows = validate_rows(table.rows, validator(), result, progress)
+            validate = validator()
+            if writer is not None:
+                _stream_rows(table.rows, validate, writer, result, skip_errors, progress)
+            else:
+                rows = validate_rows(list(table.rows), validate, result, progress)
             if result.errors and not skip_errors:
                 result.aborted = True
+                result.created = result.updated = result.unchanged = 0
+                transaction.set_rollback(True)
                 return result
-            write(rows, result)
+            if writer is not None:
+                writer.finish(result)
+            elif write is not None:
+                write(rows, result)
             if dry_run:
                 transaction.set_rollback(True)
     result.committed = not dry_run
     return result
+
+
+def _stream_rows(
+    rows: Iterable[Row],
+    validate: Callable[[Row], T],
+    writer: ChunkWriter[T],
+    result: ImportResult,
+    skip_errors: bool,
+    progress: "Progress",
+) -> None:
+    """Validate the rows as they are read and hand the good ones to `writer` by chunks."""
+    progress.start("校验与写入", 0)
+    pending: list[T] = []
+    for row in rows:
+        try:
+            pending.append(validate(row))
+        except RowProblems as problems:
+            result.errors.extend(RowError(row.line, message) for message in problems.messages)
+            result.skipped += 1
+        if len(pending) >= writer.chunk_size:
+            if skip_errors or not result.errors:
+                writer.write(pending, result)
+            progress.advance(len(pending))
+            pending = []
+    if pending and (skip_errors or not result.errors):
+        writer.write(pending, result)
+    progress.advance(len(pending))
+    progress.finish()
 
 
 @contextmanager
