@@ -84,6 +84,19 @@ def test_a_bearer_token_works_on_me(cast, client):
     assert ApiToken.objects.get(user=cast.staff).last_used_at is not None
 
 
+def test_a_token_notes_its_use_at_most_once_a_minute(cast, client, settings):
+    sign_in(client, "staff")
+    secret = create_on_security_page(client)
+    client.post(reverse("accounts:logout"))
+    assert call_me(client, secret).status_code == 200
+    first = ApiToken.objects.get(user=cast.staff).last_used_at
+    assert call_me(client, secret).status_code == 200
+    assert ApiToken.objects.get(user=cast.staff).last_used_at == first
+    settings.MINGJING_SESSION_RENEW_SECONDS = 0
+    assert call_me(client, secret).status_code == 200
+    assert ApiToken.objects.get(user=cast.staff).last_used_at > first
+
+
 def test_a_revoked_token_gets_401_with_a_chinese_json_error(cast, client):
     sign_in(client, "staff")
     secret = create_on_security_page(client)

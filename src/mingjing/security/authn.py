@@ -308,5 +308,8 @@ def api_token_user(secret: str) -> User | None:
     )
     if token is None or not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    # Noted at most once a minute (MINGJING_SESSION_RENEW_SECONDS): a plain GET writes nothing.
+    renew = timedelta(seconds=settings.MINGJING_SESSION_RENEW_SECONDS)
+    if token.last_used_at is None or now - token.last_used_at >= renew:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
