@@ -15,7 +15,7 @@ import re
 import sys
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -186,7 +186,7 @@ def _encoding(file: BinaryIO, head: bytes) -> tuple[str, int]:
         file.seek(0)
 
 
-def _csv_rows(file: BinaryIO, head: bytes) -> Iterator[tuple[int, list]]:
+def _csv_rows(file: BinaryIO, head: bytes) -> Generator[tuple[int, list], None, None]:
     """(line, cells) for each record; the line is where the record starts in the file."""
     encoding, skip = _encoding(file, head)
     sample = head[skip:].decode(encoding, errors="ignore")[:4096]
