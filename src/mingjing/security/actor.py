@@ -64,16 +64,21 @@ def actor_for(user: User | AnonymousUser | None) -> Actor:
     person = Person.objects.select_related("court", "department").filter(user=user).first()
     if person is None:
         return Actor(user=user, person=None, court=None)
-    roles = RoleAssignment.objects.filter(person=person, court=person.court).values_list(
-        "role", flat=True
+    roles = frozenset(
+        RoleAssignment.objects.filter(person=person, court=person.court).values_list(
+            "role", flat=True
+        )
     )
-    overseen = frozenset(person.oversees.values_list("id", flat=True))
+    # Only a leader's overseen departments count: no query for everyone else.
+    overseen: frozenset[int] = frozenset()
+    if Role.LEADER in roles:
+        overseen = frozenset(person.oversees.values_list("id", flat=True))
     return KnownActor(
         user=user,
         person=person,
         court=person.court,
-        roles=_separated(frozenset(roles)) if person.is_serving else frozenset(),
-        overseen_department_ids=overseen if Role.LEADER in roles else frozenset(),
+        roles=_separated(roles) if person.is_serving else frozenset(),
+        overseen_department_ids=overseen,
     )
 
 
