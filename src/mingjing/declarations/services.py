@@ -88,6 +88,30 @@ def declarations_sync(
     return created
 
 
+def declarations_for_new_cases(pairs: Iterable[tuple[int, int]]) -> int:
+    """Pending declarations for (case id, person id) pairs of cases created a moment ago, which
+    have none yet: an import's new cases, without declarations_sync's comparison against the
+    table (each pair once; COPY on PostgreSQL). Returns how many; logs nothing (the caller's
+    event carries the count)."""
+    unique = sorted(set(pairs))
+    if not unique:
+        return 0
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    pending = DeclarationStatus.PENDING
+    rows = [(case_id, person_id, pending, False, now) for case_id, person_id in unique]
+    table = connection.ops.quote_name(CaseDeclaration._meta.db_table)
+    columns = "case_id, person_id, status, none_to_report, created_at"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s)"
+            cursor.executemany(sql, rows)
+    return len(rows)
+
+
 def _sync_round(where: str, params: list[Any]) -> int:
     """Insert a pending declaration for every assigned (case, person) pair that has none."""
     quote = connection.ops.quote_name

@@ -27,7 +27,8 @@ from mingjing.cases.models import (
     ParticipantRole,
 )
 from mingjing.cases.numbers import parse_case_number
-from mingjing.declarations.services import declarations_sync
+from mingjing.declarations.models import CaseDeclaration
+from mingjing.declarations.services import declarations_for_new_cases, declarations_sync
 from mingjing.imports.people import Departments, choice_key, choice_table
 from mingjing.imports.tabular import (
     NO_PROGRESS,
@@ -421,15 +422,22 @@ class _CaseWriter:
         self.chunk_size = CHUNK if connection.vendor == "sqlite" else PG_CHUNK
         self.stamp = connection.ops.adapt_datetimefield_value(timezone.now())
         self.declarations = 0
+        self.written, self.analysed_at = 0, 0
 
     def write(self, rows: list[CaseRow], result: ImportResult) -> None:
         _save_new_departments(rows)
         for chunk in chunks(rows, CHUNK) if connection.vendor == "sqlite" else (rows,):
-            assigned = _write_chunk(self.court, chunk, result, self.stamp)
+            assigned, new_pairs = _write_chunk(self.court, chunk, result, self.stamp)
             # Assignments went in by SQL, so no signal fired: each new handler owes a 一案一表.
+            # A new case has none yet; an existing one is compared with what it has.
+            self.declarations += declarations_for_new_cases(new_pairs)
             self.declarations += declarations_sync(
                 court=self.court, case_ids=assigned, actor=self.actor, log=False
             )
+        self.written += len(rows)
+        if self.written >= 2 * self.analysed_at + PG_CHUNK and connection.vendor == "postgresql":
+            _analyse()
+            self.analysed_at = self.written
 
     def finish(self, result: ImportResult) -> None:
         if self.declarations:
@@ -439,6 +447,20 @@ class _CaseWriter:
             )
         detail = result.counts()
         audit.log_event(action="cases.import", actor=self.actor, court=self.court, detail=detail)
+
+
+ANALYSED_TABLES = (Case, Participant, Assignment)
+
+
+def _analyse() -> None:
+    """Refresh PostgreSQL's statistics of the tables the import is filling, each time they
+    have doubled: within the import's own transaction autovacuum cannot see the new rows, and
+    with statistics of near-empty tables the planner scans whole tables for each chunk, which
+    made a million cases quadratic. ANALYZE needs the table's owner; as the application role
+    it is skipped with a warning (run the import as the owner role for files this large)."""
+    tables = [model._meta.db_table for model in (*ANALYSED_TABLES, CaseDeclaration)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(connection.ops.quote_name(t) for t in tables)}")
 
 
 def _save_new_departments(rows: list[CaseRow]) -> None:
@@ -454,8 +476,9 @@ def _save_new_departments(rows: list[CaseRow]) -> None:
 
 def _write_chunk(
     court: Court, rows: Sequence[CaseRow], result: ImportResult, stamp: object
-) -> set[int]:
-    """Write one chunk; returns the ids of the cases that were given new handlers."""
+) -> tuple[set[int], set[tuple[int, int]]]:
+    """Write one chunk; returns the ids of the existing cases that were given new handlers,
+    and the (case id, person id) pairs of the new cases' handlers."""
     existing = _existing_cases(court, [row.number for row in rows])
     new, changed = _plan_cases(rows, existing)
     _insert(
@@ -472,7 +495,14 @@ def _write_chunk(
     assigned = _sync_assignments(rows, ids, held)
     touched = _sync_participants(rows, ids, held) | assigned
     _count(rows, ids, {number for number, _ in new}, {pk for pk, _ in changed} | touched, result)
-    return assigned
+    held_ids = set(held)
+    new_pairs = {
+        (ids[row.number], person_id)
+        for row in rows
+        if ids[row.number] not in held_ids
+        for person_id, _ in row.assignments
+    }
+    return assigned & held_ids, new_pairs
 
 
 def _existing_cases(court: Court, numbers: list[str]) -> dict[str, dict]:
