@@ -10,8 +10,8 @@ peak RSS (the kernel's high-water mark, reset before the step); --tracemalloc ad
 own allocation peak per step (and slows everything down). --first-only stops after the first
 import (for a million cases). On PostgreSQL the anchor is a bare COPY of the same rows (the
 cases, participants and handlers the import wrote, dumped to files beforehand) into empty
-copies of the same tables with the same indexes and foreign keys (its COMMIT included): the import's time over the anchor's is the
-ratio of issue 11 (at most 3).
+copies of the same tables with the same indexes and foreign keys (its COMMIT included): the
+import's time over the anchor's is the ratio of issue 11 (at most 3).
 """
 
 import argparse
