@@ -287,10 +287,17 @@ def _mingjing_env(tmp: Path, database_url: str | None) -> dict[str, str]:
 
 
 def _bare_database(tmp: Path, url: str | None) -> dict:
+    """The bare project's database: the same engine, with connections kept between requests
+    as Mingjing keeps them (env.py), so that neither side pays a connection per request."""
     if not url:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp / "bare.sqlite3")}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(tmp / "bare.sqlite3"),
+            "CONN_MAX_AGE": 600,
+        }
     parts = urlparse(url)
     return {
+        "CONN_MAX_AGE": 60,
         "ENGINE": "django.db.backends.postgresql",
         "NAME": parts.path.lstrip("/"),
         "USER": parts.username or "",
