@@ -151,7 +151,7 @@ django.setup()
 from django.contrib.sessions.backends.db import SessionStore
 from mingjing.accounts.middleware import SESSION_KEY
 from mingjing.accounts.models import User
-from mingjing.accounts.services import api_token_create
+from mingjing.security.authn import api_token_create
 from mingjing.org.models import Person
 
 out = {"sessions": {}}

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mingjing.accounts.services import api_token_create
+from mingjing.security.authn import api_token_create
 from tests.conftest import SECRET_CONTENT, login_as, make_record
 
 
