@@ -43,7 +43,12 @@ def test_staff_records_an_inquiry_on_a_phone_and_keeps_a_verified_receipt(
     picture.write_bytes(PNG)
     phone.get_by_label("附件（照片、录音、文件）").set_input_files(str(picture))
     phone.screenshot(path=shots / "phone-record-form.png", full_page=True)
-    phone.get_by_role("button", name="提交").tap()
+    phone.get_by_role("button", name="核对并提交").tap()
+
+    expect(phone.get_by_role("heading", level=1)).to_have_text("确认提交记录")
+    expect(phone.get_by_test_id("confirm-summary")).to_contain_text("message.png")
+    assert_fits_the_phone(phone, "the confirmation page")
+    phone.get_by_role("button", name="确认提交").tap()
 
     expect(phone.locator(".messages")).to_contain_text("记录已提交")
     assert_fits_the_phone(phone, "the record page")

@@ -4,7 +4,7 @@ records API. Builders get the `world` fixture (the cast and its records)."""
 from django.urls import reverse
 
 from mingjing.records.models import Amendment, Attachment, Record, RecordStatus
-from mingjing.records.services import attachment_add, record_save_draft
+from mingjing.records.services import attachment_add, draft_version, record_save_draft
 from mingjing.security.actor import actor_for
 from tests.matrix.helpers import Sent, Write, counted, every, only
 from tests.matrix.roles import CONTENT_READERS, RECORD_VIEWERS, STAFF_ROLE_HOLDERS
@@ -31,6 +31,11 @@ WEB = {
     # A draft is its recorder's alone; the others do not learn that it exists.
     "records:edit": (
         lambda c: reverse("records:edit", args=[c.records.draft.id]),
+        only({"staff"}, no=404),
+        302,
+    ),
+    "records:confirm": (
+        lambda c: reverse("records:confirm", args=[c.records.draft.id]),
         only({"staff"}, no=404),
         302,
     ),
@@ -91,7 +96,14 @@ def _submitted(record_id: int):
 def _edit_draft(world, username) -> Sent:
     draft = world.records.draft
     url = reverse("records:edit", args=[draft.id])
-    return Sent(url, form_data(action="submit"), _submitted(draft.id))
+    saved = Record.objects.filter(pk=draft.id, manner="in_person")
+    return Sent(url, form_data(manner="in_person"), lambda response: saved.exists())
+
+
+def _confirm_draft(world, username) -> Sent:
+    draft = record_save_draft(actor=actor_for(world.staff), data=record_input())
+    url = reverse("records:confirm", args=[draft.id])
+    return Sent(url, {"version": draft_version(draft)}, _submitted(draft.id))
 
 
 def _amend(world, username) -> Sent:
@@ -134,6 +146,7 @@ def _api_amend(world, username) -> Sent:
 WEB_POST = {
     "records:new": Write(_new_record, RECORDERS),
     "records:edit": Write(_edit_draft, {"staff"}, no=404),
+    "records:confirm": Write(_confirm_draft, {"staff"}, no=404),
     "records:amend": Write(_amend, {"staff"}, no=404),
     "records:attachment_delete": Write(_delete_attachment, {"staff"}, no=404),
 }

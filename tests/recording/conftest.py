@@ -44,3 +44,23 @@ def staff_client(cast, client):
     from tests.conftest import login_as
 
     return login_as(client, cast.staff)
+
+
+def confirm(client, response):
+    """Follow "核对并提交" to the confirmation page and confirm there, as the recorder does:
+    the page must show the summary; returns the response of the confirming POST."""
+    import re
+
+    assert response.status_code == 302 and response["Location"].endswith("/confirm/"), response
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    assert page.status_code == 200 and "确认提交" in html
+    assert 'data-testid="confirm-summary"' in html
+    version = re.search(r'name="version" value="([^"]+)"', html)
+    assert version
+    return client.post(response["Location"], {"version": version.group(1)})
+
+
+def submit_form(client, url: str, data: dict):
+    """POST the form with "核对并提交", then confirm."""
+    return confirm(client, client.post(url, {**data, "action": "submit"}))

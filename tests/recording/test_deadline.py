@@ -11,7 +11,7 @@ from mingjing.records.models import Record, RecordStatus
 from mingjing.records.services import record_save_draft, record_submit
 from mingjing.security.actor import actor_for
 from tests.conftest import ROLE_USERS, login_as
-from tests.recording.conftest import form_data, form_time
+from tests.recording.conftest import form_data, form_time, submit_form
 from tests.recording.helpers import CASE_NUMBER, record_input
 
 LATE_PAGE = reverse("records:late")
@@ -87,7 +87,8 @@ def test_a_late_submission_without_a_reason_is_refused_and_nothing_changes(cast,
 
 def test_a_late_submission_with_a_reason_is_flagged_late(cast, client):
     login_as(client, cast.staff)
-    client.post(
+    submit_form(
+        client,
         reverse("records:new"),
         form_data(
             category="improper_contact",
@@ -96,7 +97,6 @@ def test_a_late_submission_with_a_reason_is_flagged_late(cast, client):
             off_hours_contact="on",
             occurred_at=form_time(timedelta(days=-5)),
             late_reason="出差在外，回院后补报",
-            action="submit",
         ),
     )
     record = Record.objects.get()

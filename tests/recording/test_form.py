@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from mingjing.records.models import Attachment, Record, RecordStatus
 from mingjing.security.models import AuditEvent, Receipt
-from tests.recording.conftest import SECRET, form_data, form_time
+from tests.recording.conftest import SECRET, confirm, form_data, form_time, submit_form
 from tests.recording.helpers import PNG
 
 NEW = reverse("records:new")
@@ -64,8 +64,11 @@ def test_staff_edits_a_draft_and_the_form_shows_what_was_saved(cast, staff_clien
 
 
 def test_submitting_makes_the_record_immutable_and_offers_the_receipt(cast, staff_client):
-    response = post_new(staff_client, action="submit")
+    asked = post_new(staff_client, action="submit")
     record = only_record()
+    assert record.status == RecordStatus.DRAFT and not Receipt.objects.exists()
+    response = confirm(staff_client, asked)
+    record.refresh_from_db()
     assert record.status == RecordStatus.SUBMITTED and record.submitted_at
     assert response["Location"] == reverse("records:detail", args=[record.id])
     html = staff_client.get(response["Location"]).content.decode()
@@ -80,7 +83,7 @@ def test_submitting_makes_the_record_immutable_and_offers_the_receipt(cast, staf
 
 
 def test_a_double_submit_of_the_new_form_makes_one_record_and_says_so(cast, staff_client):
-    post_new(staff_client, action="submit")
+    confirm(staff_client, post_new(staff_client, action="submit"))
     second = post_new(staff_client, action="submit")
     assert Record.objects.count() == 1 and Receipt.objects.count() == 1
     page = staff_client.get(second["Location"]).content.decode()
@@ -91,7 +94,7 @@ def test_a_double_submit_of_a_draft_changes_nothing_the_second_time(cast, staff_
     post_new(staff_client)
     record = only_record()
     edit = reverse("records:edit", args=[record.id])
-    staff_client.post(edit, form_data(action="submit"))
+    submit_form(staff_client, edit, form_data())
     events = AuditEvent.objects.count()
     second = staff_client.post(edit, form_data(action="submit", content="再来一次"))
     assert AuditEvent.objects.count() == events and Receipt.objects.count() == 1
@@ -135,7 +138,7 @@ def test_submitting_needs_a_case_or_the_no_case_box(cast, staff_client):
     response = post_new(staff_client, case_numbers="", action="submit")
     assert "请填写涉及的案号，或勾选“不涉及具体案件”" in response.content.decode()
     assert not Record.objects.exists()
-    post_new(staff_client, case_numbers="", not_about_a_case="on", action="submit")
+    submit_form(staff_client, NEW, form_data(case_numbers="", not_about_a_case="on"))
     record = only_record()
     assert record.not_about_a_case and record.status == RecordStatus.SUBMITTED
 

@@ -20,7 +20,7 @@ from mingjing.security import receipts
 from mingjing.security.actor import actor_for
 from mingjing.security.authn import api_token_create
 from mingjing.security.models import AuditEvent, Receipt
-from tests.recording.conftest import form_data
+from tests.recording.conftest import form_data, submit_form
 from tests.recording.helpers import PNG, record_input
 from tests.recording.test_api import body as api_body
 
@@ -36,7 +36,7 @@ def new_draft(client) -> Record:
 
 def submit_in_other_tab(client, record: Record) -> None:
     edit = reverse("records:edit", args=[record.id])
-    response = client.post(edit, form_data(action="submit", form_token="other-tab"))
+    response = submit_form(client, edit, form_data(form_token="other-tab"))
     assert response["Location"] == reverse("records:detail", args=[record.id])
 
 

@@ -38,3 +38,21 @@ def parse_case_number(raw: str) -> dict[str, str]:
 
 def validate_case_number(raw: str) -> str:
     return parse_case_number(raw)["number"]
+
+
+# The short form people type: the kind and sequence, with or without the year and 号, as in
+# 民初123, 民初123号, 2026民初123, （2026）民初123号. Without the court code (豫9001): the
+# court is the reader's own. One parser for the search box, the forms and the API.
+_SHORT = re.compile(
+    r"^(?:（?(?P<year>(19|20)\d{2})）?)?"
+    r"(?P<kind>[\u4e00-\u9fff]{1,6})"
+    r"(?P<seq>\d{1,6})号?$"
+)
+
+
+def parse_short_case_number(raw: str) -> dict[str, str] | None:
+    """The parts of a short case number (year may be ''), or None when it is not one."""
+    match = _SHORT.match(normalise_case_number(raw))
+    if not match:
+        return None
+    return {"year": match["year"] or "", "kind": match["kind"], "seq": match["seq"]}

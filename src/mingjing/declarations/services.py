@@ -21,9 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from mingjing.cases import selectors as case_selectors
 from mingjing.cases.models import Assignment, Case, CaseStage
-from mingjing.cases.numbers import normalise_case_number
-from mingjing.cases.selectors import visible_cases
 from mingjing.declarations.models import CaseDeclaration, DeclarationStatus
 from mingjing.org.models import Court, Person
 from mingjing.records.models import Record
@@ -342,12 +341,12 @@ def close_check(actor: Actor, case: Case) -> CloseCheck:
 
 
 def case_by_number(actor: Actor, raw: str) -> Case:
-    """The actor's court's case with that number (brackets and widths normalised), or 404."""
-    number = normalise_case_number(raw)
-    case = visible_cases(actor).filter(number=number).first() if number else None
-    if case is None:
-        raise Http404("案件不存在")
-    return case
+    """The actor's court's case with that number (full, or short and unambiguous, as the
+    forms read it: cases.selectors.case_by_number), or 404."""
+    try:
+        return case_selectors.case_by_number(actor, raw)
+    except ValidationError as exc:
+        raise Http404("案件不存在") from exc
 
 
 # --- The report of closed cases with missing declarations ------------------------------------

@@ -8,7 +8,11 @@ from mingjing.oversight.models import DisclosureKind
 
 
 class DisclosureRequestForm(forms.Form):
-    kind = forms.ChoiceField(label=_("申请类型"), choices=DisclosureKind.choices)
+    kind = forms.ChoiceField(
+        label=_("申请类型"),
+        choices=[("", _("请选择…")), *DisclosureKind.choices],
+        error_messages={"required": _("请选择申请类型。")},
+    )
     records = forms.CharField(
         label=_("记录编号"),
         max_length=500,
@@ -30,9 +34,12 @@ class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("审批意见"),
         choices=[
+            ("", _("请选择…")),
             ("approve", pgettext_lazy("decision", "批准")),
             ("refuse", pgettext_lazy("decision", "不予批准")),
         ],
+        # No default: the approver chooses each time (a hurried tap approves nothing).
+        error_messages={"required": _("请选择“批准”或“不予批准”。")},
     )
     note = forms.CharField(
         label=_("说明"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})

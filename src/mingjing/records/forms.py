@@ -58,17 +58,29 @@ def local_now_text() -> str:
     return timezone.localtime().strftime(DATETIME_INPUT)
 
 
+def _choice(label, choices, missing):
+    """A required choice with nothing chosen until the user chooses (a quick submit of an
+    untouched form must not file, say, a leader's interference)."""
+    return forms.ChoiceField(
+        label=label,
+        choices=[("", gettext_lazy("请选择…")), *choices],
+        error_messages={"required": missing},
+    )
+
+
 class RecordForm(forms.Form):
-    category = forms.ChoiceField(label=gettext_lazy("类别"), choices=Category.choices)
-    behaviour = forms.ChoiceField(label=gettext_lazy("行为"), choices=Behaviour.choices)
+    category = _choice(gettext_lazy("类别"), Category.choices, gettext_lazy("请选择类别。"))
+    behaviour = _choice(gettext_lazy("行为"), Behaviour.choices, gettext_lazy("请选择行为。"))
     occurred_at = forms.DateTimeField(
         label=gettext_lazy("发生时间"),
         input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT),
     )
     place = _text(gettext_lazy("地点"), max_length=TEXT_FIELDS["place"])
-    manner = forms.ChoiceField(label=gettext_lazy("方式"), choices=Manner.choices)
-    subject_kind = forms.ChoiceField(label=gettext_lazy("过问人类型"), choices=SubjectKind.choices)
+    manner = _choice(gettext_lazy("方式"), Manner.choices, gettext_lazy("请选择方式。"))
+    subject_kind = _choice(
+        gettext_lazy("过问人类型"), SubjectKind.choices, gettext_lazy("请选择过问人类型。")
+    )
     subject_person = forms.ModelChoiceField(
         label=gettext_lazy("本院人员"),
         queryset=Person.objects.none(),

@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from mingjing.cases import selectors as case_selectors
 from mingjing.cases.models import Case
-from mingjing.cases.numbers import normalise_case_number
 from mingjing.org.models import Person
 from mingjing.records import files, subjects
 from mingjing.records.models import (
@@ -108,18 +107,25 @@ def _is_contact(category: str, subject_kind: str) -> bool:
 
 
 def _cases(actor: Actor, numbers: list[str]) -> list[Case]:
-    """The court's cases with these numbers; a ValidationError naming each unknown one."""
-    found, unknown = [], []
-    visible = case_selectors.visible_cases(actor)
+    """The court's cases with these numbers (full, or short and unambiguous: 民初123号);
+    a ValidationError naming each unknown or ambiguous one."""
+    found, problems, unknown = [], [], []
     for raw in numbers:
-        case = visible.filter(number=normalise_case_number(raw)).first()
-        if case is None:
-            unknown.append(raw)
-        elif case not in found:
+        try:
+            case = case_selectors.case_by_number(actor, raw)
+        except ValidationError as exc:
+            if exc.code == "unknown_case":
+                unknown.append(raw)
+            else:
+                problems.extend(exc.messages)
+            continue
+        if case not in found:
             found.append(case)
     if unknown:
         message = _("本院没有案号为“%(numbers)s”的案件，请核对后重新填写。")
-        raise ValidationError({"case_numbers": message % {"numbers": "、".join(unknown)}})
+        problems.insert(0, message % {"numbers": "、".join(unknown)})
+    if problems:
+        raise ValidationError({"case_numbers": problems})
     return found
 
 
@@ -243,15 +249,20 @@ def record_save(
     record: Record | None = None,
     uploads: list[tuple[str, bytes]] | None = None,
     submit: bool = False,
+    ready_to_submit: bool = False,
     request: HttpRequest | None = None,
 ) -> tuple[Record, Receipt | None]:
     """Save a draft with new attachments and, when asked, submit it: all of it or nothing.
 
-    Returns (record, receipt); the receipt is None for a draft.
+    `ready_to_submit`: saved only if it could be submitted as it is (submit_problems), for the
+    form's confirmation page; otherwise nothing is saved. Returns (record, receipt); the
+    receipt is None for a draft.
     """
     record = record_save_draft(actor=actor, data=data, record=record, request=request)
     for name, content in uploads or []:
         attachment_add(actor=actor, record=record, name=name, data=content, request=request)
+    if ready_to_submit:
+        submit_problems(record)
     if not submit:
         return record, None
     return record_submit(actor=actor, record=record, request=request, require_case=True)
@@ -285,6 +296,23 @@ def _check_deadline(record: Record, late_reason: str | None, now: datetime) -> N
         raise ValidationError(
             {"late_reason": _("已超过报告期限（接触后三日内），请填写逾期报告的原因。")}
         )
+
+
+def submit_problems(record: Record) -> None:
+    """What would stop this draft's submission now (no case named, a late contact report
+    without its reason), as the ValidationError record_submit would raise; changes nothing.
+    The form asks before its confirmation page, so that the page shows what will be filed."""
+    _check_case_link(record)
+    probe = Record(report_due_at=record.report_due_at, late_reason=record.late_reason)
+    _check_deadline(probe, None, timezone.now())
+
+
+def draft_version(record: Record) -> str:
+    """What the confirmation page showed: the draft's last save and its files. Submitting
+    from the page requires the same (a change in another tab since is shown first)."""
+    ids = record.attachments.order_by("pk").values_list("pk", flat=True)
+    files_part = ",".join(str(pk) for pk in ids)
+    return f"{record.updated_at.timestamp():.6f}|{files_part}"
 
 
 SUBMITTED_TWICE = _lazy("该记录已经提交过了，无需重复提交。")

@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from mingjing.cases.models import Case
-from mingjing.cases.numbers import normalise_case_number
-from mingjing.cases.selectors import visible_cases
+from mingjing.cases.selectors import case_by_number
 from mingjing.records.models import Manner, RecordStatus, SpecialReport, SpecialReportKind
 from mingjing.security import audit, policy, receipts, transitions
 from mingjing.security.actor import Actor, known_or_403
@@ -162,12 +161,10 @@ def _deputy_errors(data: DeputyConcernInput) -> dict[str, str]:
 
 
 def _case_by_number(actor: Actor, raw: str) -> Case:
-    number = normalise_case_number(raw)
-    case = visible_cases(actor).filter(number=number).first() if number else None
-    if case is None:
-        message = _("本院没有案号为“%(number)s”的案件，请核对后重新填写。") % {"number": raw}
-        raise ValidationError({"case_number": message})
-    return case
+    try:
+        return case_by_number(actor, raw)
+    except ValidationError as exc:
+        raise ValidationError({"case_number": exc.messages}) from exc
 
 
 def _check_deputy_concern(actor: Actor, data: DeputyConcernInput) -> Case | None:

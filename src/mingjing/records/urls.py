@@ -9,6 +9,7 @@ urlpatterns = [
     path("late/", views.late_reports, name="late"),
     path("<int:record_id>/", views.record_detail, name="detail"),
     path("<int:record_id>/edit/", views.record_edit, name="edit"),
+    path("<int:record_id>/confirm/", views.record_confirm, name="confirm"),
     path("<int:record_id>/amend/", views.record_amend, name="amend"),
     path("<int:record_id>/receipt.json", views.record_receipt, name="receipt"),
     path("<int:record_id>/receipt/", views.record_receipt_page, name="receipt_page"),

@@ -197,6 +197,8 @@ def _already_submitted(
 
 
 def _save(request: AuthedHttpRequest, record: Record | None) -> HttpResponse:
+    """Save the draft (with its new files). "提交" saves it too and leads to the confirmation
+    page: nothing is filed until the recorder has seen what will be and confirmed it there."""
     form = RecordForm(request.POST, request.FILES, actor=request.actor)
     submit = request.POST.get("action") == "submit"
     if form.is_valid():
@@ -206,7 +208,7 @@ def _save(request: AuthedHttpRequest, record: Record | None) -> HttpResponse:
                 data=form.to_input(),
                 record=record,
                 uploads=form.uploads,
-                submit=submit,
+                ready_to_submit=submit,
                 request=request,
             )
         except ValidationError as exc:
@@ -215,11 +217,37 @@ def _save(request: AuthedHttpRequest, record: Record | None) -> HttpResponse:
             form.add_service_errors(exc)
         else:
             return _saved(request, form, record, submit)
+    if request.FILES:
+        _keep_files(request, form, record)
     if record is not None:
         record.refresh_from_db()
         if record.status != RecordStatus.DRAFT:
             return _already_submitted(request, record, changes_lost=True)
     return _render_form(request, form, record)
+
+
+def _keep_files(request: AuthedHttpRequest, form: RecordForm, record: Record | None) -> None:
+    """Files chosen with a form that has errors: kept with the saved draft when there is one
+    (listed under 已保存的附件), else the user is told plainly to choose them again."""
+    if "attachments" in form.errors:
+        return  # a refused file: its own message says why
+    if record is not None and form.uploads:
+        try:
+            for name, content in form.uploads:
+                services.attachment_add(
+                    actor=request.actor, record=record, name=name, data=content, request=request
+                )
+        except ValidationError as exc:
+            form.add_error("attachments", exc)
+        else:
+            names = "、".join(name for name, _content in form.uploads)
+            messages.info(request, _("所选附件（%(names)s）已保存到草稿。") % {"names": names})
+        return
+    names = "、".join(upload.name for upload in request.FILES.getlist("attachments"))
+    form.add_error(
+        "attachments",
+        _("所选附件（%(names)s）尚未保存：请改正上面的问题后重新选择附件。") % {"names": names},
+    )
 
 
 def _saved(
@@ -228,8 +256,7 @@ def _saved(
     _remember_token(request, form.cleaned_data.get("form_token", ""), record)
     _tell_about_colleagues(request, form)
     if submit:
-        messages.success(request, _("记录已提交，不能再修改。请下载并妥善保存提交回执。"))
-        return redirect("records:detail", record.pk)
+        return redirect("records:confirm", record.pk)
     messages.success(request, _("草稿已保存，可以继续填写。"))
     return redirect("records:edit", record.pk)
 
@@ -265,6 +292,7 @@ def record_new(request: AuthedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     if request.method != "POST":
         initial = {"occurred_at": local_now_text(), "form_token": uuid.uuid4().hex}
+        initial.update(_case_initial(request))
         return _render_form(request, RecordForm(actor=request.actor, initial=initial), None)
     earlier = _saved_token(request, request.POST.get("form_token", ""))
     if earlier is None:
@@ -275,6 +303,18 @@ def record_new(request: AuthedHttpRequest) -> HttpResponse:
             return redirect("records:list")
         return _already_submitted(request, record, changes_lost=True)
     return _save(request, record)
+
+
+def _case_initial(request: AuthedHttpRequest) -> dict:
+    """`?case=<id>` from a case page: that case filled in (404 if he may not see it)."""
+    from mingjing.cases.selectors import case_for
+
+    case_id = request.GET.get("case", "")
+    if not case_id:
+        return {}
+    if not case_id.isdigit() or len(case_id) > 18:
+        raise Http404("案件不存在")
+    return {"case_numbers": case_for(request.actor, int(case_id)).number}
 
 
 @login_required
@@ -306,6 +346,46 @@ def attachment_download(
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def record_confirm(request: AuthedHttpRequest, record_id: int) -> HttpResponse:
+    """The last step before filing: everything that will be submitted, and one button."""
+    actor = request.actor
+    record = selectors.record_for(actor, record_id)
+    if policy.may_amend_record(actor, record):
+        return _already_submitted(request, record, changes_lost=False)
+    if not policy.may_edit_record(actor, record):
+        raise Http404("记录不存在")
+    if request.method == "POST":
+        if request.POST.get("version") == services.draft_version(record):
+            return _submit_confirmed(request, record)
+        messages.warning(request, _("该草稿在其他页面修改过，请重新核对后再确认提交。"))
+    dossier = selectors.draft_contents(actor, record)
+    context = {
+        "record": record,
+        "contents": dossier["contents"],
+        "attachments": dossier["attachments"],
+        "cases": record.cases.order_by("number"),
+        "version": services.draft_version(record),
+        "time_left": time_left_text(record),
+        "overdue": _overdue(record),
+    }
+    return render(request, "records/confirm.html", context)
+
+
+def _submit_confirmed(request: AuthedHttpRequest, record: Record) -> HttpResponse:
+    try:
+        services.record_submit(
+            actor=request.actor, record=record, request=request, require_case=True
+        )
+    except ValidationError as exc:
+        if services.submitted_since(record):
+            return _already_submitted(request, record)
+        messages.error(request, " ".join(exc.messages))
+        return redirect("records:edit", record.pk)
+    messages.success(request, _("记录已提交，不能再修改。请下载并妥善保存提交回执。"))
+    return redirect("records:detail", record.pk)
 
 
 @login_required
