@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := MINGJING_DEBUG=1 MINGJING_SECRET_KEY_FILE=var/secret_key MINGJING_MASTER_KEY_FILE=var/master.key
+# `make run` serves the demo as production would look: debug off, static files by WhiteNoise.
+DEMO_ENV := MINGJING_DEMO=1 MINGJING_SECRET_KEY_FILE=var/secret_key MINGJING_MASTER_KEY_FILE=var/master.key
 
 .PHONY: install run serve test lint format demo clean
 
@@ -25,9 +27,10 @@ var/secret_key var/master.key:
 	chmod 600 var/secret_key var/master.key
 
 run: install var/secret_key var/master.key
-	$(DEV_ENV) $(BIN)/mingjing migrate --no-input
-	$(DEV_ENV) $(BIN)/mingjing demo
-	$(DEV_ENV) $(BIN)/mingjing runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(BIN)/mingjing migrate --no-input
+	$(DEMO_ENV) $(BIN)/mingjing demo
+	$(DEMO_ENV) $(BIN)/mingjing collectstatic --no-input --verbosity 0
+	$(DEMO_ENV) $(BIN)/mingjing runserver 127.0.0.1:8000
 
 # Production settings (debug off) under gunicorn (src/mingjing/gunicorn_conf.py), as
 # docs/deployment.md runs it behind a TLS proxy. Over plain HTTP on this machine, add

@@ -6,6 +6,8 @@ key or the fixed test master key. Only this module does, and only the suite impo
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 # mingjing.settings refuses to load without a secret key outside debug: give it one for the
 # import only, without leaving it in the environment of the subprocesses the tests start.
@@ -37,3 +39,8 @@ PASSWORD_HASHERS = ["mingjing.accounts.hashers.TestArgon2PasswordHasher"]
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_SSL_REDIRECT = False
+# Nothing is collected for the suite: WhiteNoise finds the files where they are written, and
+# its (empty) STATIC_ROOT exists so that it does not warn about a missing directory.
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = Path(tempfile.gettempdir()) / "mingjing-test-static"
+STATIC_ROOT.mkdir(exist_ok=True)

@@ -12,6 +12,10 @@ BASE_DIR = SRC_DIR.parent.parent
 DATA_DIR = Path(env_str("MINGJING_DATA_DIR") or BASE_DIR / "var")
 
 DEBUG = env_bool("MINGJING_DEBUG", False)
+# The demo court as `make run` serves it: debug off (Chinese error pages, no URL list), on
+# this machine only, over plain HTTP (no secure cookies, no HTTPS redirect, no HSTS).
+DEMO = env_bool("MINGJING_DEMO", False)
+_LOCAL = DEBUG or DEMO
 # True only in the test suite's own settings module (tests/settings.py): nothing at run time
 # (no environment variable, not pytest being importable) turns it on in this module.
 TESTING = False
@@ -26,7 +30,7 @@ if not SECRET_KEY:
     SECRET_KEY = secrets.token_urlsafe(50)
 
 ALLOWED_HOSTS = env_list(
-    "MINGJING_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
+    "MINGJING_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if _LOCAL else []
 )
 CSRF_TRUSTED_ORIGINS = env_list("MINGJING_CSRF_TRUSTED_ORIGINS", [])
 
@@ -55,6 +59,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "mingjing.web.middleware.SecurityHeadersMiddleware",
+    # Static files (collected into STATIC_ROOT) served by the application itself, debug or
+    # not: the same under runserver, the demo and a production server.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Whatever fails below this reaches an /api/ client as JSON (with the headers above).
     "mingjing.api.middleware.ApiErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -138,11 +145,11 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-_secure_default = not DEBUG
+_secure_default = not _LOCAL
 SESSION_COOKIE_SECURE = env_bool("MINGJING_SECURE_COOKIES", _secure_default)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("MINGJING_SSL_REDIRECT", _secure_default)
-SECURE_HSTS_SECONDS = env_int("MINGJING_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_SECONDS = env_int("MINGJING_HSTS_SECONDS", 0 if _LOCAL else 31536000)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -165,6 +172,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist")]
 MEDIA_ROOT = DATA_DIR / "media"
+# In development WhiteNoise also finds files where they are written (no collectstatic).
+WHITENOISE_USE_FINDERS = DEBUG
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
