@@ -144,6 +144,10 @@ def test_the_report_exports_to_xlsx(cast, login):
         ("民事审判第一庭", "测试staff", "T0001", 1)
     ]
     assert list(detail.iter_rows(min_row=2, values_only=True))[0][3] == cast.case.number
+    count = summary.cell(row=2, column=4)
+    assert count.data_type == "n" and count.number_format == "#,##0"
+    closed_on = detail.cell(row=2, column=5)
+    assert closed_on.is_date and closed_on.number_format == "yyyy-mm-dd"
 
 
 def test_staff_may_not_see_the_report(cast, login):

@@ -186,3 +186,30 @@ def test_months_default_to_the_last_complete_month():
         date(2026, 1, 1),
         next_month(date(2026, 1, 1)),
     ]
+
+
+def test_the_export_writes_rates_and_counts_as_formatted_numbers(history, client):
+    """Issue 10 point 11: a rate is the number 0.875 shown as 87.5%, a count an integer."""
+    login_as(client, history.custodian)
+    book = _workbook(client.get(reverse("court_reporting:compliance_xlsx") + QUERY))
+    rates = list(book["按时报告率"].iter_rows(min_row=2))
+    court = rates[-1]
+    assert court[0].value == "全院"
+    filled = [cell for row in rates for cell in row[1:] if cell.value is not None]
+    assert filled, "the export has rates"
+    for cell in filled:
+        assert cell.data_type == "n" and isinstance(cell.value, int | float), cell
+        assert 0 <= cell.value <= 1 and cell.number_format == "0.0%"
+    zero = {row[0].value: row for row in book["零报告"].iter_rows(min_row=2)}
+    civil = zero["民事审判第一庭"]
+    reports, zeros, share = civil[1], civil[2], civil[3]
+    assert isinstance(reports.value, int) and reports.data_type == "n"
+    assert reports.number_format == "#,##0" and isinstance(zeros.value, int)
+    assert share.number_format == "0.0%" and share.value == pytest.approx(
+        zeros.value / reports.value
+    )
+    assert isinstance(zero["全院"][1].value, int)
+    for row in book["个人连续零报告"].iter_rows(min_row=2):
+        assert isinstance(row[3].value, int) and isinstance(row[4].value, int)
+    for row in book["接触报告"].iter_rows(min_row=2):
+        assert isinstance(row[1].value, int) and row[1].number_format == "#,##0"

@@ -34,7 +34,7 @@ from mingjing.reporting.court import department_for, reporters
 from mingjing.reporting.models import DepartmentReport, MonthlyReport, ReportKind
 from mingjing.security import audit, policy
 from mingjing.security.actor import Actor, known_or_403
-from mingjing.security.spreadsheet import append_row
+from mingjing.security.spreadsheet import Rate, append_row
 
 STREAK_MONTHS = 6
 INTERVIEW_MIN_REPORTS = 12
@@ -369,9 +369,9 @@ def _rates_sheet(book: Any, figures: Compliance, departments: list[DepartmentCom
     sheet = book.create_sheet(_("按时报告率"))
     append_row(sheet, [_("部门")] + [f"{m:%Y-%m}" for m in figures.months] + [_("合计")])
     for dept in departments:
-        cells = [percent(r.rate) for r in dept.rates] + [percent(dept.on_time)]
+        cells = [Rate(r.rate) for r in dept.rates] + [Rate(dept.on_time)]
         append_row(sheet, [dept.department.name] + cells)
-    court = [percent(r.rate) for r in figures.court_rates] + [percent(figures.court_on_time)]
+    court = [Rate(r.rate) for r in figures.court_rates] + [Rate(figures.court_on_time)]
     append_row(sheet, [_("全院")] + court)
 
 
@@ -396,13 +396,13 @@ def _zero_sheet(book: Any, figures: Compliance, departments: list[DepartmentComp
                 d.department.name,
                 d.reports,
                 d.zero,
-                percent(d.zero_share),
+                Rate(d.zero_share),
                 d.zero_streak,
                 d.full_zero_people,
                 _("是") if d.interview else "",
             ],
         )
-    share = percent(figures.court_zero_share)
+    share = Rate(figures.court_zero_share)
     append_row(sheet, [_("全院"), figures.court_reports, figures.court_zero, share, "", "", ""])
 
 

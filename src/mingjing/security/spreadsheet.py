@@ -9,10 +9,15 @@ text it is, never as a live formula (CSV/formula injection, OWASP). Text that be
   text unchanged, and editing it does not turn it into a formula;
 - in CSV: prefixed with an apostrophe, as OWASP recommends (a CSV cell has no type).
 
-Numbers, dates and booleans are never formulas and pass unchanged.
+Numbers, dates and booleans are never formulas and pass unchanged. In XLSX they stay
+numbers and dates with a display format: counts as whole numbers, dates as yyyy-mm-dd, and a
+rate given as `Rate(0.875)` as the number 0.875 shown as 87.5% (a sheet can sum and chart
+it, which a "87.5%" text cell forbids). An unknown rate (nothing to divide) is an empty cell.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -23,15 +28,42 @@ def is_formula_like(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
 
 
+PERCENT_FORMAT = "0.0%"
+COUNT_FORMAT = "#,##0"
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A share between 0 and 1 for a spreadsheet: a number shown as a percentage."""
+
+    value: float | None
+
+    def __str__(self) -> str:
+        return "" if self.value is None else f"{self.value * 100:.1f}%"
+
+
 def xlsx_cell(sheet: Any, value: Any) -> Any:
     """An openpyxl cell for `sheet` (normal or write-only) holding `value` as data."""
     from openpyxl.cell import WriteOnlyCell
 
+    if isinstance(value, Rate):
+        cell = WriteOnlyCell(sheet, value.value)
+        if value.value is not None:
+            cell.number_format = PERCENT_FORMAT
+        return cell
     cell = WriteOnlyCell(sheet, value)
     if isinstance(value, str):
         cell.data_type = "s"
         if is_formula_like(value):
             cell.quotePrefix = True
+    elif isinstance(value, int) and not isinstance(value, bool):
+        cell.number_format = COUNT_FORMAT
+    elif isinstance(value, datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, date):
+        cell.number_format = DATE_FORMAT
     return cell
 
 
@@ -42,6 +74,8 @@ def append_row(sheet: Any, values: Iterable[Any]) -> None:
 
 def csv_value(value: Any) -> Any:
     """A value for a CSV export: formula-like text gets a leading apostrophe."""
+    if isinstance(value, Rate):
+        return str(value)
     return "'" + value if is_formula_like(value) else value
 
 
