@@ -18,6 +18,6 @@ class AssignmentInline(SysadminInline, admin.TabularInline):
 @admin.register(Case)
 class CaseAdmin(SysadminModelAdmin):
     list_display = ["number", "cause", "department", "filed_on", "stage"]
-    list_filter = ["court", "stage", "kind"]
+    list_filter = ["stage", "kind"]
     search_fields = ["number"]
     inlines = [ParticipantInline, AssignmentInline]

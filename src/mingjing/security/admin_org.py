@@ -22,18 +22,26 @@ from mingjing.security.http import actor_of
 
 @admin.register(Court)
 class CourtAdmin(SysadminModelAdmin):
+    """His own court only: its name and short name. Courts are set up with the platform
+    (`mingjing` commands), not by one court's sysadmin."""
+
     list_display = ["code", "name", "parent"]
     search_fields = ["code", "name"]
+    # Sealed contents and wrapped keys are bound to the court code: it never changes; the
+    # higher court is not his to choose.
+    readonly_fields = ["code", "parent"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Court | None = None) -> list[str]:
-        # Sealed contents and wrapped keys are bound to the court code: it never changes.
-        return ["code"] if obj is not None else []
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Court | None = None) -> bool:
+        return False
 
 
 @admin.register(Department)
 class DepartmentAdmin(SysadminModelAdmin):
-    list_display = ["code", "name", "court", "is_active"]
-    list_filter = ["court", "is_active"]
+    list_display = ["code", "name", "is_active"]
+    list_filter = ["is_active"]
     search_fields = ["code", "name"]
 
 
@@ -89,7 +97,7 @@ class RoleInline(SysadminInline, admin.TabularInline):  # type: ignore[type-arg]
 @admin.register(Person)
 class PersonAdmin(SysadminModelAdmin):
     list_display = ["staff_no", "name", "department", "position", "is_leader", "status"]
-    list_filter = ["court", "status", "is_leader", "department"]
+    list_filter = ["status", "is_leader", ("department", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["staff_no", "name"]
     filter_horizontal = ["oversees"]
     raw_id_fields = ["user"]
@@ -145,7 +153,7 @@ class RoleGrantAdmin(SysadminModelAdmin):
 
     form = RoleGrantForm
     list_display = ["id", "person", "role", "status", "requested_by", "requested_at", "decided_by"]
-    list_filter = ["status", "role", "court"]
+    list_filter = ["status", "role"]
     raw_id_fields = ["person"]
     readonly_fields = ["status", "requested_by", "requested_at", "decided_by", "decided_at"]
 

@@ -69,6 +69,32 @@ def may_administer(actor: Actor) -> bool:
     return actor.has(Role.SYSADMIN)
 
 
+# Models the admin shows whole: not a court's (Django's groups and permissions).
+ADMIN_UNSCOPED = frozenset({"auth.Group", "auth.Permission"})
+
+
+def admin_scope(actor: Actor, model: type[Any]) -> Q:
+    """Query form of what a sysadmin administers of `model`: his own court's rows only (its
+    people, departments, cases, grants, accounts; the court itself), never another court's,
+    the higher court's or a lower one's. Accounts not yet linked to a person belong to no
+    court and are in every sysadmin's scope. A model with no known court: nothing."""
+    court = actor.court
+    label = model._meta.label
+    if court is None or not may_administer(actor):
+        return Q(pk__in=[])
+    if label in ADMIN_UNSCOPED:
+        return Q()
+    if label == "org.Court":
+        return Q(pk=court.pk)
+    if label == "accounts.User":
+        return Q(person__court=court) | Q(person__isnull=True)
+    names = {f.name for f in model._meta.get_fields()}
+    for path in ("court", "case__court", "person__court"):
+        if path.split("__")[0] in names:
+            return Q(**{path: court})
+    return Q(pk__in=[])
+
+
 def may_import(actor: Actor) -> bool:
     """People and cases come in from the personnel and case-management systems."""
     return actor.has(Role.SYSADMIN)
