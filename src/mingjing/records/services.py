@@ -291,11 +291,16 @@ def _check_deadline(record: Record, late_reason: str | None, now: datetime) -> N
     """Flag a contact report submitted after its 3-day deadline; such a one needs a reason."""
     if late_reason is not None:
         record.late_reason = late_reason.strip()
-    record.is_late = record.report_due_at is not None and now > record.report_due_at
+    record.is_late = _past_due(record, now)
     if record.is_late and not record.late_reason:
-        raise ValidationError(
-            {"late_reason": _("已超过报告期限（接触后三日内），请填写逾期报告的原因。")}
-        )
+        raise ValidationError({"late_reason": LATE_REASON_NEEDED})
+
+
+LATE_REASON_NEEDED = _lazy("已超过报告期限（接触后三日内），请填写逾期报告的原因。")
+
+
+def _past_due(record: Record, now: datetime) -> bool:
+    return record.report_due_at is not None and now > record.report_due_at
 
 
 def submit_problems(record: Record) -> None:
@@ -303,8 +308,8 @@ def submit_problems(record: Record) -> None:
     without its reason), as the ValidationError record_submit would raise; changes nothing.
     The form asks before its confirmation page, so that the page shows what will be filed."""
     _check_case_link(record)
-    probe = Record(report_due_at=record.report_due_at, late_reason=record.late_reason)
-    _check_deadline(probe, None, timezone.now())
+    if _past_due(record, timezone.now()) and not record.late_reason:
+        raise ValidationError({"late_reason": LATE_REASON_NEEDED})
 
 
 def draft_version(record: Record) -> str:

@@ -243,7 +243,7 @@ def _keep_files(request: AuthedHttpRequest, form: RecordForm, record: Record | N
             names = "、".join(name for name, _content in form.uploads)
             messages.info(request, _("所选附件（%(names)s）已保存到草稿。") % {"names": names})
         return
-    names = "、".join(upload.name for upload in request.FILES.getlist("attachments"))
+    names = "、".join(upload.name or "" for upload in request.FILES.getlist("attachments"))
     form.add_error(
         "attachments",
         _("所选附件（%(names)s）尚未保存：请改正上面的问题后重新选择附件。") % {"names": names},
