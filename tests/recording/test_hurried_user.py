@@ -4,15 +4,19 @@ form that has errors are kept (or he is told to choose them again), one case-num
 and a record can be started from a case page with the case filled in."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from mingjing.cases.models import Case
 from mingjing.oversight.forms import DecisionForm
-from mingjing.records.models import Attachment, Record, RecordStatus
+from mingjing.records.models import Attachment, PendingUpload, Record, RecordStatus
+from mingjing.records.services import PENDING_HOURS
 from mingjing.security.models import Receipt
+from tests.conftest import login_as
 from tests.recording.conftest import confirm, form_data
 from tests.recording.helpers import CASE_NUMBER, PNG
 
@@ -92,13 +96,51 @@ def test_a_file_chosen_with_an_error_on_a_draft_is_kept_with_the_draft(cast, sta
     assert Attachment.objects.filter(record=record).count() == 1
 
 
-def test_a_file_chosen_with_an_error_on_a_new_form_is_named_to_choose_again(cast, staff_client):
+def pending_tokens(html: str) -> list[str]:
+    return re.findall(r'<input type="hidden" name="pending" value="([0-9a-f]+)"', html)
+
+
+def test_a_file_chosen_with_an_error_on_a_new_form_is_kept_sealed_until_saved(cast, staff_client):
     photo = SimpleUploadedFile("现场照片.png", PNG, content_type="image/png")
     response = staff_client.post(NEW, {**form_data(behaviour=""), "attachments": [photo]})
     html = response.content.decode()
     assert response.status_code == 200 and "请选择行为。" in html
-    assert "所选附件（现场照片.png）尚未保存" in html and "重新选择附件" in html
+    assert "无需重新选择" in html and "现场照片.png" in html
     assert not Record.objects.exists()
+    kept = PendingUpload.objects.get()
+    assert PNG not in bytes(kept.sealed_content) and kept.owner == cast.people["staff"]
+    tokens = pending_tokens(html)
+    assert tokens == [kept.token]
+    response = staff_client.post(NEW, {**form_data(), "pending": tokens})
+    record = Record.objects.get()
+    assert response["Location"] == reverse("records:edit", args=[record.id])
+    assert Attachment.objects.get(record=record).size == len(PNG)
+    assert not PendingUpload.objects.exists()
+    assert "现场照片.png" in staff_client.get(response["Location"]).content.decode()
+
+
+def test_a_kept_file_is_its_owners_only(cast, staff_client, client):
+    photo = SimpleUploadedFile("现场照片.png", PNG, content_type="image/png")
+    staff_client.post(NEW, {**form_data(behaviour=""), "attachments": [photo]})
+    token = PendingUpload.objects.get().token
+    login_as(client, cast.staff2)
+    response = client.post(NEW, {**form_data(), "pending": [token]})
+    assert response.status_code == 302
+    assert not Attachment.objects.exists() and PendingUpload.objects.count() == 1
+
+
+def test_kept_files_expire(cast, staff_client):
+    photo = SimpleUploadedFile("现场照片.png", PNG, content_type="image/png")
+    staff_client.post(NEW, {**form_data(behaviour=""), "attachments": [photo]})
+    kept = PendingUpload.objects.get()
+    old = timezone.now() - timedelta(hours=PENDING_HOURS + 1)
+    PendingUpload.objects.filter(pk=kept.pk).update(created_at=old)
+    staff_client.post(NEW, {**form_data(), "pending": [kept.token]})
+    assert Record.objects.count() == 1 and not Attachment.objects.exists()
+    other = SimpleUploadedFile("另一张.png", PNG, content_type="image/png")
+    staff_client.post(NEW, {**form_data(form_token="t2", category=""), "attachments": [other]})
+    assert list(PendingUpload.objects.values_list("size", flat=True)) == [len(PNG)]
+    assert not PendingUpload.objects.filter(pk=kept.pk).exists()  # the stale one purged
 
 
 @pytest.mark.parametrize("typed", ["民初123号", "民初123", "2026民初123号", "(2026)民初123号"])

@@ -10,8 +10,18 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
-from mingjing.records.models import Attachment, Behaviour, Category, Manner, Record, SubjectKind
+from mingjing.records.models import (
+    Attachment,
+    Behaviour,
+    Category,
+    Manner,
+    PendingUpload,
+    Record,
+    SubjectKind,
+)
+from mingjing.records.services import pending_name, pending_upload_add, pending_uploads
 from mingjing.security import checkpoints, keys, masterkey, reencrypt
+from mingjing.security.actor import actor_for
 from mingjing.security.crypto import KEY_BYTES, SM4_GCM
 from mingjing.security.models import AuditEvent, CourtKey, KeyPurpose, SigningKey
 from mingjing.security.sealing import (
@@ -23,6 +33,7 @@ from mingjing.security.sealing import (
     unseal,
     unseal_json,
 )
+from tests.recording.helpers import PNG
 
 BIND = "records.record:1:sealed"
 SECRET_SENTENCE = "某局长来电请求对借款案件从轻处理"
@@ -250,6 +261,7 @@ def test_reencrypt_moves_every_value_to_the_newest_version_unchanged(cast):
         make_record(cast, item, late_reason="出差" * (n == 5)) for n, item in enumerate(contents)
     ]
     attachment = make_attachment(records[0], "请托短信.png", b"\x89PNG secret bytes")
+    kept = pending_upload_add(actor=actor_for(cast.staff), name="录音截图.png", data=PNG)
     updated_at = {r.pk: r.updated_at for r in Record.objects.all()}
     keys.rotate_data_key(court)
     calls = []
@@ -267,6 +279,8 @@ def test_reencrypt_moves_every_value_to_the_newest_version_unchanged(cast):
         "return-reason": 0,
         "review-note": 0,
         "signing-key": 0,
+        "pending-meta": 1,
+        "pending-content": 1,
     }
     assert ("record", 2, 6) in calls and ("record", 6, 6) in calls
     keys.clear_key_cache()
@@ -284,6 +298,11 @@ def test_reencrypt_moves_every_value_to_the_newest_version_unchanged(cast):
     assert unseal(court, stored.sealed_content, purpose="attachment-content", bind=bind) == (
         b"\x89PNG secret bytes"
     )
+    stored_kept = PendingUpload.objects.get(pk=kept.pk)
+    assert blob_version(stored_kept.sealed_content) == 2
+    assert pending_uploads(actor_for(cast.staff), [kept.token]) == [stored_kept]
+    assert pending_name(stored_kept) == "录音截图.png"
+    assert PNG not in bytes(stored_kept.sealed_content)
     # the late reason is re-sealed too, still bound to its own row and column
     assert Record.objects.get(pk=records[5].pk).late_reason == "出差"
     assert blob_version(Record.objects.get(pk=records[5].pk).sealed_late_reason) == 2

@@ -137,6 +137,31 @@ class Attachment(models.Model):
         return f"附件 #{self.pk}"
 
 
+class PendingUpload(models.Model):
+    """A file chosen with a new record's form that had errors: kept sealed for its owner,
+    under a random token the form carries, until the form is saved (it then becomes an
+    attachment of the draft) or PENDING_HOURS have passed (then it is deleted)."""
+
+    court = models.ForeignKey(
+        Court, verbose_name="法院", on_delete=models.CASCADE, related_name="+"
+    )
+    owner = models.ForeignKey(
+        Person, verbose_name="上传人", on_delete=models.CASCADE, related_name="+"
+    )
+    token = models.CharField("凭据", max_length=64, unique=True)
+    size = models.PositiveIntegerField("大小（字节）")
+    sealed_meta = models.BinaryField("密封的文件信息")
+    sealed_content = models.BinaryField("密封的文件内容")
+    created_at = models.DateTimeField("上传时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "待保存的附件"
+        verbose_name_plural = "待保存的附件"
+
+    def __str__(self) -> str:
+        return f"待保存的附件 #{self.pk}"
+
+
 class Amendment(models.Model):
     """A correction appended to a submitted record; the record itself never changes."""
 

@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from mingjing.org.models import Court
-from mingjing.records.models import Amendment, Attachment, Record, SpecialReport
+from mingjing.records.models import Amendment, Attachment, PendingUpload, Record, SpecialReport
 
 
 def sealed_columns(court: Court) -> Iterator[tuple[str, QuerySet[Any], str]]:
@@ -18,3 +18,6 @@ def sealed_columns(court: Court) -> Iterator[tuple[str, QuerySet[Any], str]]:
     yield "attachment-content", attachments, "sealed_content"
     yield "amendment", Amendment.objects.filter(record__court=court), "sealed"
     yield "special-report", SpecialReport.objects.filter(court=court), "sealed"
+    pending = PendingUpload.objects.filter(court=court)
+    yield "pending-meta", pending, "sealed_meta"
+    yield "pending-content", pending, "sealed_content"

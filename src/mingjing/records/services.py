@@ -5,6 +5,7 @@ amendments. Contents are sealed here, before any save; every mutation is in the 
 
 import json
 import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +25,7 @@ from mingjing.records.models import (
     Amendment,
     Attachment,
     Category,
+    PendingUpload,
     Record,
     RecordStatus,
     SubjectKind,
@@ -34,7 +36,14 @@ from mingjing.security.actor import Actor, known_or_403
 from mingjing.security.crypto import family_of, keyed_hash
 from mingjing.security.keys import current_key
 from mingjing.security.models import KeyPurpose, Receipt
-from mingjing.security.sealing import binding, blind_index, seal, seal_json, unseal_json
+from mingjing.security.sealing import (
+    binding,
+    blind_index,
+    seal,
+    seal_json,
+    unseal,
+    unseal_json,
+)
 
 SEALED_FIELDS = (
     "subject_name",
@@ -251,8 +260,12 @@ def record_save(
     submit: bool = False,
     ready_to_submit: bool = False,
     request: HttpRequest | None = None,
+    pending: list[str] | None = None,
 ) -> tuple[Record, Receipt | None]:
     """Save a draft with new attachments and, when asked, submit it: all of it or nothing.
+
+    `pending`: tokens of files kept from an earlier attempt with errors (pending_upload_add);
+    they become attachments of the draft.
 
     `ready_to_submit`: saved only if it could be submitted as it is (submit_problems), for the
     form's confirmation page; otherwise nothing is saved. Returns (record, receipt); the
@@ -261,6 +274,10 @@ def record_save(
     record = record_save_draft(actor=actor, data=data, record=record, request=request)
     for name, content in uploads or []:
         attachment_add(actor=actor, record=record, name=name, data=content, request=request)
+    for upload in pending_uploads(actor, pending or []):
+        name, content = _pending_file(upload)
+        attachment_add(actor=actor, record=record, name=name, data=content, request=request)
+        upload.delete()
     if ready_to_submit:
         submit_problems(record)
     if not submit:
@@ -427,6 +444,80 @@ def attachment_remove(
         request=request,
     )
     attachment.delete()
+
+
+# --- Files kept across a form with errors ---------------------------------------------------
+
+PENDING_META = "pending-meta"
+PENDING_CONTENT = "pending-content"
+PENDING_HOURS = 24
+
+
+@transaction.atomic
+def pending_upload_add(
+    *, actor: Actor, name: str, data: bytes, request: HttpRequest | None = None
+) -> PendingUpload:
+    """Keep a file chosen with a new record's form that had errors, sealed, for its owner
+    only, under a random token; the owner's next save of the form attaches it. Files older
+    than PENDING_HOURS (anyone's: abandoned forms) are deleted here."""
+    if not policy.may_record(actor):
+        raise PermissionDenied(_("只有本院干警可以填写记录。"))
+    known = known_or_403(actor)
+    name = files.clean_name(name)
+    content_type = files.check_file(name, data)
+    cutoff = timezone.now() - timedelta(hours=PENDING_HOURS)
+    PendingUpload.objects.filter(created_at__lt=cutoff).delete()
+    upload = PendingUpload.objects.create(
+        court=known.court,
+        owner=known.person,
+        token=secrets.token_hex(16),
+        size=len(data),
+        sealed_meta=b"",
+        sealed_content=b"",
+    )
+    meta = {"name": name, "content_type": content_type}
+    # The row first, then its sealed columns, bound to its pk (security/sealing.py).
+    upload.sealed_meta = seal_json(
+        known.court, meta, purpose=PENDING_META, bind=binding(upload, "sealed_meta")
+    )
+    upload.sealed_content = seal(
+        known.court, data, purpose=PENDING_CONTENT, bind=binding(upload, "sealed_content")
+    )
+    PendingUpload.objects.filter(pk=upload.pk).update(
+        sealed_meta=upload.sealed_meta, sealed_content=upload.sealed_content
+    )
+    audit.log_event(
+        action="attachment.pending",
+        actor=actor,
+        obj=upload,
+        detail={"size": len(data)},
+        request=request,
+    )
+    return upload
+
+
+def pending_uploads(actor: Actor, tokens: list[str]) -> list[PendingUpload]:
+    """The actor's own kept files with these tokens, still fresh (others' never)."""
+    if actor.person is None or not tokens:
+        return []
+    cutoff = timezone.now() - timedelta(hours=PENDING_HOURS)
+    found = PendingUpload.objects.filter(
+        owner=actor.person, court=actor.court, token__in=tokens[:MAX_ATTACHMENTS]
+    )
+    return list(found.filter(created_at__gte=cutoff).order_by("pk"))
+
+
+def pending_name(upload: PendingUpload) -> str:
+    meta = unseal_json(
+        upload.court, upload.sealed_meta, purpose=PENDING_META, bind=binding(upload, "sealed_meta")
+    )
+    return str(meta["name"])
+
+
+def _pending_file(upload: PendingUpload) -> tuple[str, bytes]:
+    bind = binding(upload, "sealed_content")
+    content = unseal(upload.court, upload.sealed_content, purpose=PENDING_CONTENT, bind=bind)
+    return pending_name(upload), content
 
 
 # --- Amendments ------------------------------------------------------------------------------

@@ -161,14 +161,22 @@ def _remember_token(request: AuthedHttpRequest, token: str, record: Record) -> N
 
 
 def _render_form(
-    request: AuthedHttpRequest, form: RecordForm, record: Record | None, attachments=None
+    request: AuthedHttpRequest,
+    form: RecordForm,
+    record: Record | None,
+    attachments=None,
+    pending: list[str] | None = None,
 ) -> HttpResponse:
     if record is not None and attachments is None:
         attachments = selectors.draft_contents(request.actor, record)["attachments"]
+    kept = services.pending_uploads(request.actor, pending or [])
     context = {
         "form": form,
         "record": record,
         "attachments": attachments or [],
+        "pending": [
+            {"token": p.token, "name": services.pending_name(p), "size": p.size} for p in kept
+        ],
         "time_left": time_left_text(record) if record else "",
         "overdue": _overdue(record),
         "my_cases": _my_case_numbers(request),
@@ -197,10 +205,11 @@ def _already_submitted(
 
 
 def _save(request: AuthedHttpRequest, record: Record | None) -> HttpResponse:
-    """Save the draft (with its new files). "提交" saves it too and leads to the confirmation
-    page: nothing is filed until the recorder has seen what will be and confirmed it there."""
+    """Save the draft (with its new files). "核对并提交" saves it too and leads to the
+    confirmation page: nothing is filed until the recorder has seen it and confirmed there."""
     form = RecordForm(request.POST, request.FILES, actor=request.actor)
     submit = request.POST.get("action") == "submit"
+    pending = request.POST.getlist("pending")[: services.MAX_ATTACHMENTS]
     if form.is_valid():
         try:
             record, _receipt = services.record_save(
@@ -210,6 +219,7 @@ def _save(request: AuthedHttpRequest, record: Record | None) -> HttpResponse:
                 uploads=form.uploads,
                 ready_to_submit=submit,
                 request=request,
+                pending=pending,
             )
         except ValidationError as exc:
             if record is not None and services.submitted_since(record):
@@ -218,36 +228,38 @@ def _save(request: AuthedHttpRequest, record: Record | None) -> HttpResponse:
         else:
             return _saved(request, form, record, submit)
     if request.FILES:
-        _keep_files(request, form, record)
+        pending += _keep_files(request, form, record)
     if record is not None:
         record.refresh_from_db()
         if record.status != RecordStatus.DRAFT:
             return _already_submitted(request, record, changes_lost=True)
-    return _render_form(request, form, record)
+    return _render_form(request, form, record, pending=pending)
 
 
-def _keep_files(request: AuthedHttpRequest, form: RecordForm, record: Record | None) -> None:
-    """Files chosen with a form that has errors: kept with the saved draft when there is one
-    (listed under 已保存的附件), else the user is told plainly to choose them again."""
-    if "attachments" in form.errors:
-        return  # a refused file: its own message says why
-    if record is not None and form.uploads:
-        try:
-            for name, content in form.uploads:
-                services.attachment_add(
-                    actor=request.actor, record=record, name=name, data=content, request=request
-                )
-        except ValidationError as exc:
-            form.add_error("attachments", exc)
-        else:
-            names = "、".join(name for name, _content in form.uploads)
-            messages.info(request, _("所选附件（%(names)s）已保存到草稿。") % {"names": names})
-        return
-    names = "、".join(upload.name or "" for upload in request.FILES.getlist("attachments"))
-    form.add_error(
-        "attachments",
-        _("所选附件（%(names)s）尚未保存：请改正上面的问题后重新选择附件。") % {"names": names},
-    )
+def _keep_files(request: AuthedHttpRequest, form: RecordForm, record: Record | None) -> list[str]:
+    """Files chosen with a form that has errors are kept: with the draft when there is one
+    (listed under 已保存的附件), else sealed for the recorder under tokens the re-shown form
+    carries (listed as 已选择); the tokens of the latter."""
+    if "attachments" in form.errors or not form.uploads:
+        return []  # a refused file: its own message says why
+    try:
+        if record is None:
+            return [
+                services.pending_upload_add(
+                    actor=request.actor, name=name, data=content, request=request
+                ).token
+                for name, content in form.uploads
+            ]
+        for name, content in form.uploads:
+            services.attachment_add(
+                actor=request.actor, record=record, name=name, data=content, request=request
+            )
+    except ValidationError as exc:
+        form.add_error("attachments", exc)
+        return []
+    names = "、".join(name for name, _content in form.uploads)
+    messages.info(request, _("所选附件（%(names)s）已保存到草稿。") % {"names": names})
+    return []
 
 
 def _saved(

@@ -20,9 +20,9 @@ Blobs made before row binding carry the magic b"MJ1" and AAD header || "|{code}|
 
 Purposes in use: "record", "attachment-meta", "attachment-content", "amendment",
 "signing-key", "special-report", "screening-note", "late-reason", "disclosure-reason",
-"decision-note", "return-reason", "review-note". New ones are fine (lowercase letters,
-digits, hyphens); a purpose is part of what a blob is bound to, so never rename one that has
-stored data (nor a model, an app label or a sealed column).
+"decision-note", "return-reason", "review-note", "pending-meta", "pending-content". New
+ones are fine (lowercase letters, digits, hyphens); a purpose is part of what a blob is bound
+to, so never rename one that has stored data (nor a model, an app label or a sealed column).
 """
 
 import json
@@ -60,6 +60,8 @@ PURPOSES = (
     "decision-note",
     "return-reason",
     "review-note",
+    "pending-meta",
+    "pending-content",
 )
 INDEX_KINDS = ("name", "person")
 _LABEL = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
