@@ -5,10 +5,13 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from mingjing.notify import events
+from mingjing.org.roles import Role
 from mingjing.oversight.models import DisclosureKind, DisclosureRequest, DisclosureStatus
 from mingjing.records.models import Record, RecordStatus
 from mingjing.security import audit, policy, transitions
@@ -72,6 +75,13 @@ def disclosure_request(
     audit.log_event(
         action="disclosure.request", actor=actor, obj=disclosure, detail=detail, request=request
     )
+    events.disclosure_requested(
+        approvers=events.people_holding(known.court, Role.APPROVER),
+        disclosure_id=disclosure.pk,
+        records=records,
+        url=reverse("oversight:disclosure_detail", args=[disclosure.pk]),
+        requester=known.person,
+    )
     return disclosure
 
 
@@ -133,6 +143,13 @@ def _decide(
     transitions.save_if(locked, _("该申请已经处理过了。"), status=DisclosureStatus.PENDING)
     action = "disclosure.approve" if approve else "disclosure.refuse"
     audit.log_event(action=action, actor=actor, obj=locked, request=request)
+    events.disclosure_decided(
+        requester=locked.requester,
+        disclosure_id=locked.pk,
+        approved=approve,
+        records=list(locked.records.all()),
+        url=reverse("oversight:disclosure_detail", args=[locked.pk]),
+    )
     return locked
 
 

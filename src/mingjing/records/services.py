@@ -13,12 +13,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from mingjing.cases import selectors as case_selectors
 from mingjing.cases.models import Case
+from mingjing.notify import events
 from mingjing.org.models import Person
 from mingjing.records import files, subjects
 from mingjing.records.models import (
@@ -377,6 +379,10 @@ def record_submit(
         action="record.submit", actor=actor, obj=record, detail=detail, request=request
     )
     receipt = receipts.issue_receipt(court=record.court, obj=record, digest=digest, event=event)
+    if record.is_late:
+        events.contact_report_late(
+            court=record.court, record=record, recorder=actor.person, url=reverse("records:late")
+        )
     return record, receipt
 
 

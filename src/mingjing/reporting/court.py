@@ -27,7 +27,7 @@ from mingjing.notify.models import Notification
 from mingjing.org.models import Court, Department, Person, PersonStatus
 from mingjing.org.roles import Role
 from mingjing.records.models import Behaviour, Category, Record, SubjectKind
-from mingjing.reporting import calendar
+from mingjing.reporting import calendar, events
 from mingjing.reporting.models import (
     CourtReport,
     CourtStatus,
@@ -427,6 +427,7 @@ def court_report_assemble(
             detail={"month": f"{month:%Y-%m}", "reported": report.figures["reported"]},
             request=request,
         )
+        events.court_assembled(report, known.person)
     return report
 
 
@@ -465,4 +466,5 @@ def court_report_review(
             detail={"month": f"{report.month:%Y-%m}", "note_length": len(report.review_note)},
             request=request,
         )
+        events.court_reviewed(report, actor.person)
     return report

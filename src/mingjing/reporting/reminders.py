@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from mingjing.notify.events import named_in
 from mingjing.notify.reminders import Reminder
 from mingjing.org.models import Court, Department, Person, PersonStatus
 from mingjing.org.roles import Role
@@ -189,16 +190,22 @@ def contact_reminders(now: datetime) -> list[Reminder]:
 
 
 def disclosure_reminders(court: Court) -> list[Reminder]:
-    """(e) The court's approvers, about each pending disclosure request."""
-    pending = DisclosureRequest.objects.filter(court=court, status=DisclosureStatus.PENDING)
-    approvers = list(people_with(court, Role.APPROVER))
+    """(e) The court's approvers, about each pending disclosure request (never one its records
+    name, nor its requester)."""
+    pending = DisclosureRequest.objects.filter(
+        court=court, status=DisclosureStatus.PENDING
+    ).prefetch_related("records")
+    approvers = list(people_with(court, Role.APPROVER).select_related("court"))
     reminders = []
     for request in pending:
         title = _("查阅申请 #%(id)s 待审批") % {"id": request.id}
         url = reverse("oversight:disclosure_detail", args=[request.id])
         key = f"disclosure-pending:{request.id}"
+        records = list(request.records.all())
         reminders += [
-            Reminder(p.user, key, "disclosure-pending", title, "", url) for p in approvers
+            Reminder(p.user, key, "disclosure-pending", title, "", url)
+            for p in approvers
+            if p.pk != request.requester_id and not named_in(p, records)
         ]
     return reminders
 

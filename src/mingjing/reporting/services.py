@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from mingjing.org.models import Court, Department, Person
 from mingjing.records.models import Record, RecordStatus
-from mingjing.reporting import calendar
+from mingjing.reporting import calendar, events
 from mingjing.reporting.models import (
     DepartmentReport,
     DepartmentStatus,
@@ -181,6 +181,7 @@ def _resubmit(
     transitions.save_if(report, REVIEWED_ALREADY, status=PersonalStatus.RETURNED)
     report.records.set(records)
     _log(actor, "monthly_report.resubmit", report, request, zero=zero, records=len(records))
+    events.resubmitted(report)
     return report
 
 
@@ -240,6 +241,8 @@ def monthly_report_review(
     transitions.save_if(report, REVIEWED_ALREADY, status=PersonalStatus.SUBMITTED)
     action = "monthly_report.approve" if approve else "monthly_report.return"
     _log(actor, action, report, request, person=report.person_id)
+    if not approve:
+        events.returned(report)
     return report
 
 
@@ -360,4 +363,5 @@ def department_report_submit(
     report.save()
     counts = {k: report.figures[k] for k in ("reported", "zero", "missing", "late")}
     _log(actor, "department_report.submit", report, request, **counts)
+    events.department_sent(report)
     return report
