@@ -1,4 +1,4 @@
-# 明镜 Mingjing. `make run` serves the demo court; `make test` runs every check.
+# 明镜 Mingjing. `make run` serves the demo court (with tick's reminder loop); `make test` runs every check.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -30,6 +30,9 @@ run: install var/secret_key var/master.key
 	$(DEMO_ENV) $(BIN)/mingjing migrate --no-input
 	$(DEMO_ENV) $(BIN)/mingjing demo
 	$(DEMO_ENV) $(BIN)/mingjing collectstatic --no-input --verbosity 0
+	@# The reminders' scheduler runs beside the server (docs/operations.md) and stops with it.
+	$(DEMO_ENV) $(BIN)/mingjing tick --loop & tick=$$!; \
+	trap 'kill $$tick 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/mingjing runserver 127.0.0.1:8000
 
 # Production settings (debug off) under gunicorn (src/mingjing/gunicorn_conf.py), as

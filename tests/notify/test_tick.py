@@ -89,3 +89,24 @@ def test_bad_now_is_refused(cast):
 
     with pytest.raises(CommandError):
         call_command("tick", "--now", "yesterday")
+
+
+def test_the_loop_runs_until_told_to_stop(cast):
+    """`make run`'s scheduler: `tick --loop` runs tick again and again (here twice, no pause)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("tick", "--loop", "--interval", "0", "--runs", "2", stdout=out)
+    assert out.getvalue().count("relevant=") == 2
+    assert "tick loop stopped after 2 run(s)" in out.getvalue()
+    assert AuditEvent.objects.filter(action="tick.run").count() == 2
+
+
+def test_the_loop_refuses_a_fixed_moment(cast):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="--loop"):
+        call_command("tick", "--loop", "--now", "2026-11-23T09:00")
+    assert not AuditEvent.objects.filter(action="tick.run").exists()
