@@ -156,6 +156,8 @@ def test_the_court_report_awaits_the_president_and_his_review_returns(cast, clie
     login_as(client, cast.inspector)
     assert client.post(reverse("court_reporting:assemble"), {"month": _month()}).status_code == 302
     assert f"{_month()} 全院月度报告待您审查" in _list(client, cast.approver)
+    home = client.get(reverse("web:home")).content.decode()
+    assert "审查全院月度报告" in home  # and on his home page until he has
     report = CourtReport.objects.get()
     secret = totp_begin_enrolment(user=cast.approver)
     totp = pyotp.TOTP(secret)

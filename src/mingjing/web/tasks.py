@@ -1,7 +1,13 @@
-""" "My tasks": what each role must do now. Later issues add tasks; each says why it is there."""
+""" "My tasks": what each role must do now. Later issues add tasks; each says why it is there.
+
+The monthly cycle's obligations are every open one, across months (issue 10 point 2,
+reporting/obligations.py): each links to the page where it is acted on. The page costs a
+fixed number of queries whatever the number of months or items.
+"""
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -59,63 +65,123 @@ def _drafts_task(actor: Actor) -> list[Task]:
     return [Task(gettext("继续填写记录"), detail, reverse("records:list"), urgent=urgent)]
 
 
-def _monthly_task(actor: Actor) -> list[Task]:
-    """The month's report: due, overdue, returned, or records waiting for a supplement."""
-    from mingjing.reporting.selectors import personal_month
-    from mingjing.reporting.services import current_month
-    from mingjing.security import policy
+def _month_url(name: str, owed_month: str, *args: int) -> str:
+    return reverse(name, args=list(args)) + f"?month={owed_month}"
 
-    if not policy.may_file_monthly_report(actor):
-        return []
-    month = personal_month(actor, current_month())
-    url = reverse("reporting:personal")
-    due = month.due_date.strftime("%Y-%m-%d")
-    if month.state in ("open", "overdue", "returned"):
-        detail = gettext("截止 %(due)s。无相关情况也须零报告。") % {"due": due}
-        if month.state == "overdue":
-            detail = gettext("已超过截止日期 %(due)s，请尽快报送（无相关情况也须零报告）。") % {
-                "due": due
-            }
-        if month.state == "returned" and month.regular is not None:
-            detail = gettext("月报告被退回：%(reason)s") % {"reason": month.regular.return_reason}
-        title = gettext("报送本月月报告")
-        return [Task(title, detail, url, urgent=month.state != "open")]
-    if month.pending:
-        count = len(month.pending)
-        detail = ngettext(
-            "有 %(count)d 条记录待作补充报告。", "有 %(count)d 条记录待作补充报告。", count
-        ) % {"count": count}
-        return [Task(gettext("补充报告"), detail, url)]
-    return []
+
+def _personal_task(owed: Any) -> Task:
+    """One month's report owed (reporting/obligations.py): missing, overdue, returned, or
+    records waiting for a supplementary report."""
+    url = _month_url("reporting:personal", owed.label)
+    values = {"month": owed.label, "due": owed.due.strftime("%Y-%m-%d"), "count": owed.count}
+    if owed.state == "returned":
+        title = gettext("修改并重新报送 %(month)s 月报告") % values
+        detail = gettext("月报告已被退回，退回原因见月报告页面。")
+        return Task(title, detail, url, urgent=True)
+    if owed.state == "supplement":
+        title = gettext("%(month)s 补充报告") % values
+        detail = (
+            ngettext(
+                "有 %(count)d 条记录待作补充报告。", "有 %(count)d 条记录待作补充报告。", owed.count
+            )
+            % values
+        )
+        return Task(title, detail, url)
+    title = gettext("报送 %(month)s 月报告") % values
+    if owed.state == "overdue":
+        detail = gettext("已超过截止日期 %(due)s，请尽快报送（无相关情况也须零报告）。") % values
+        return Task(title, detail, url, urgent=True)
+    return Task(title, gettext("截止 %(due)s。无相关情况也须零报告。") % values, url)
+
+
+def _monthly_task(actor: Actor) -> list[Task]:
+    """Every report he owes, newest month first: this month's, an overdue earlier one, a
+    returned one, supplements (issue 10 point 2)."""
+    from mingjing.reporting import obligations
+
+    return [_personal_task(owed) for owed in obligations.personal(actor)]
+
+
+def _review_tasks(actor: Actor) -> list[Task]:
+    """Monthly reports awaiting his review, one task per month, any month."""
+    from mingjing.reporting import obligations
+
+    tasks = []
+    for month in obligations.pending_reviews(actor):
+        values = {"month": month.label, "count": month.count}
+        detail = (
+            ngettext(
+                "%(count)d 份个人月报告待审核。", "%(count)d 份个人月报告待审核。", month.count
+            )
+            % values
+        )
+        if actor.has(Role.DEPT_HEAD) and actor.department_id is not None:
+            url = _month_url("reporting:department", month.label, actor.department_id)
+        else:  # the custodian reviews the heads' reports in the departments' overview
+            url = _month_url("reporting:departments", month.label)
+        tasks.append(Task(gettext("审核 %(month)s 月报告") % values, detail, url))
+    return tasks
+
+
+def _department_report_tasks(actor: Actor) -> list[Task]:
+    from mingjing.reporting import obligations
+
+    assert actor.department_id is not None  # only heads with a department owe one
+    tasks = []
+    for owed in obligations.department_reports_owed(actor):
+        values = {"month": owed.label, "due": owed.due.strftime("%Y-%m-%d")}
+        url = _month_url("reporting:department", owed.label, actor.department_id)
+        title = gettext("报送 %(month)s 部门月报告") % values
+        if owed.state == "returned":
+            detail = gettext("督察室退回了部门月报告，请处理后重新报送。")
+        elif owed.state == "overdue":
+            detail = gettext("已超过截止日期 %(due)s，请尽快审核并报送督察室。") % values
+        else:
+            detail = gettext("截止 %(due)s 前审核并报送督察室。") % values
+        tasks.append(Task(title, detail, url, urgent=owed.state != "open"))
+    return tasks
 
 
 def _head_tasks(actor: Actor) -> list[Task]:
-    """Reports to review and the department report to send, for the head's department."""
-    from mingjing.org.models import Department
-    from mingjing.reporting.selectors import department_month
-    from mingjing.reporting.services import current_month
-
+    """Reports to review (any month) and the department reports to send (open months)."""
     if actor.department_id is None:
         return []
-    department = Department.objects.filter(pk=actor.department_id).first()
-    if department is None:
-        return []
-    month = department_month(actor, department, current_month())
-    url = reverse("reporting:department", args=[department.id])
+    return [*_review_tasks(actor), *_department_report_tasks(actor)]
+
+
+def _received_tasks(actor: Actor) -> list[Task]:
+    """Department reports received for months whose court report is not yet assembled."""
+    from mingjing.reporting import obligations
+
     tasks = []
-    unreviewed = month.counts.get("unreviewed", 0)
-    if unreviewed:
-        detail = ngettext(
-            "%(count)d 份个人月报告待审核。", "%(count)d 份个人月报告待审核。", unreviewed
-        ) % {"count": unreviewed}
-        tasks.append(Task(gettext("审核月报告"), detail, url))
-    if month.department_report is None:
-        due = month.due_date.strftime("%Y-%m-%d")
-        detail = gettext("截止 %(due)s 前审核并报送督察室。") % {"due": due}
-        if month.overdue:
-            detail = gettext("已超过截止日期 %(due)s，请尽快审核并报送督察室。") % {"due": due}
-        tasks.append(Task(gettext("报送部门月报告"), detail, url, urgent=month.overdue))
+    for month in obligations.received_department_reports(actor):
+        values = {"month": month.label, "count": month.count}
+        detail = (
+            ngettext(
+                "已收到 %(count)d 个部门的月报告，待汇总全院月度报告。",
+                "已收到 %(count)d 个部门的月报告，待汇总全院月度报告。",
+                month.count,
+            )
+            % values
+        )
+        url = _month_url("court_reporting:month", month.label)
+        tasks.append(Task(gettext("%(month)s 部门月报告") % values, detail, url))
     return tasks
+
+
+def _court_review_tasks(actor: Actor) -> list[Task]:
+    """The court report awaiting the president's review."""
+    from mingjing.reporting import obligations
+
+    return [
+        Task(
+            gettext("审查全院月度报告"),
+            gettext("%(month)s 全院月度报告已汇总，待您审查。") % {"month": month.label},
+            _month_url("court_reporting:month", month.label),
+            urgent=True,
+        )
+        for month in obligations.court_reports_to_review(actor)
+    ]
 
 
 def _staff_tasks(actor: Actor) -> list[Task]:
@@ -148,13 +214,18 @@ def _custodian_tasks(actor: Actor) -> list[Task]:
     from mingjing.oversight.selectors import screening_queue
 
     count = screening_queue(actor).count()
+    office = [*_review_tasks(actor), *_received_tasks(actor), *_late_task(actor)]
     if not count:
-        return _late_task(actor)
+        return office
     detail = ngettext("%(count)d 条记录待甄别或处置。", "%(count)d 条记录待甄别或处置。", count) % {
         "count": count
     }
     task = Task(gettext("甄别处置"), detail, reverse("oversight:screening_queue"))
-    return [task, *_late_task(actor)]
+    return [task, *office]
+
+
+def _inspector_tasks(actor: Actor) -> list[Task]:
+    return [*_received_tasks(actor), *_late_task(actor)]
 
 
 def _late_task(actor: Actor) -> list[Task]:
@@ -187,12 +258,13 @@ def _approver_tasks(actor: Actor) -> list[Task]:
 
     count = pending_for_approver(actor).count()
     if not count:
-        return _grant_tasks(actor)
+        return [*_court_review_tasks(actor), *_grant_tasks(actor)]
     detail = ngettext("%(count)d 件查阅申请待您审批。", "%(count)d 件查阅申请待您审批。", count) % {
         "count": count
     }
     url = reverse("oversight:disclosure_list")
-    return [Task(gettext("查阅审批"), detail, url, urgent=True), *_grant_tasks(actor)]
+    decisions = Task(gettext("查阅审批"), detail, url, urgent=True)
+    return [decisions, *_court_review_tasks(actor), *_grant_tasks(actor)]
 
 
 _EMPTY = {
@@ -212,7 +284,7 @@ _SECTION_TASKS = {
     Role.STAFF: _staff_tasks,
     Role.DEPT_HEAD: _head_tasks,
     Role.CUSTODIAN: _custodian_tasks,
-    Role.INSPECTOR: _late_task,
+    Role.INSPECTOR: _inspector_tasks,
     Role.APPROVER: _approver_tasks,
 }
 
