@@ -5,6 +5,7 @@ Builders get the `world` fixture; reports they need are filed through the real s
 
 from django.urls import reverse
 
+from mingjing.notify.models import Notification
 from mingjing.reporting import services
 from mingjing.reporting.models import DepartmentReport, MonthlyReport
 from mingjing.security.actor import actor_for
@@ -57,6 +58,11 @@ WEB = {
         every(405),
         302,
     ),
+    "reporting:department_nudge": (
+        lambda c: reverse("reporting:department_nudge", args=[_civil(c)]),
+        every(405),
+        302,
+    ),
     "reporting:review": (_staff_report, every(405), 302),
 }
 
@@ -90,6 +96,13 @@ def _department_submit(world, username) -> Sent:
     return Sent(url, {"month": _month_text()}, counted(submitted))
 
 
+def _department_nudge(world, username) -> Sent:
+    # Nobody has reported this month: the civil staff without a report are reminded.
+    url = reverse("reporting:department_nudge", args=[_civil(world)])
+    nudged = Notification.objects.filter(kind="monthly-nudge")
+    return Sent(url, {"month": _month_text()}, counted(nudged))
+
+
 def _review(world, username) -> Sent:
     report = services.monthly_report_submit(
         actor=actor_for(world.staff), month=services.current_month(), zero=True
@@ -109,6 +122,10 @@ WEB_POST = {
     # The civil department's head sends its month to the inspection office.
     "reporting:department_submit": Write(
         _department_submit, {"head"}, others=dict.fromkeys(NOT_IN_COURT_A, 404)
+    ),
+    # 催报: the civil department's head only, for his own department.
+    "reporting:department_nudge": Write(
+        _department_nudge, {"head"}, others=dict.fromkeys(NOT_IN_COURT_A, 404)
     ),
     # The head reviews his department's reports; those who see them are refused, the rest
     # (staff included: his own report) do not find it.

@@ -1,6 +1,6 @@
 """The court's month: departments' statuses and counts, reminders, assembling and review."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -110,18 +110,45 @@ def test_reminding_twice_makes_one_notification_per_head(cast, client):
 
 
 def test_it_does_not_remind_departments_whose_report_is_in(september, client):
+    """Civil's report is in: its head gets nothing as head; the people still without a report
+    (among them the head and the inspector) are reminded themselves (issue 10 point 11)."""
     login_as(client, september.inspector)
     assert _remind(client).status_code == 302
     assert AuditEvent.objects.filter(action="reporting.departments_remind").exists()
-    assert not Notification.objects.exists()
+    assert not Notification.objects.filter(key__startswith="dept-").exists()
+    nudged = Notification.objects.filter(kind="monthly-nudge")
+    reminded = set(nudged.values_list("recipient__username", flat=True))
+    assert {"head", "inspector"} <= reminded
+    assert not reminded & {"staff", "staff2", "deptadmin", "custodian"}  # they reported
 
 
-def test_it_does_not_remind_before_the_due_date(cast, client):
+def test_it_does_not_remind_a_future_month(cast, client):
     login_as(client, cast.custodian)
     response = _remind(client, month=f"{next_month(timezone.localdate().replace(day=1)):%Y-%m}")
     assert response.status_code == 302
-    assert "截止日之后才能催报" in client.get(response["Location"]).content.decode()
+    assert "不能催报以后月份的报告" in client.get(response["Location"]).content.decode()
     assert not Notification.objects.exists()
+
+
+def test_before_the_due_date_it_reminds_heads_and_people_once_a_day(cast):
+    """Before the 25th the office reminds the departments not yet in and the people who
+    have not reported; twice the same day is once; the next day again."""
+    from mingjing.security.actor import actor_for
+
+    office = actor_for(cast.custodian)
+    month = SEPTEMBER
+    before = timezone.make_aware(datetime(2026, 9, 10, 10))
+    done = court.departments_remind(actor=office, month=month, now=before)
+    assert done.heads == 1 and done.people == 9
+    head = Notification.objects.get(recipient=cast.head, key__startswith="dept-remind:")
+    assert head.title == "请于 2026-09-25 前审核报送 2026-09 部门月报告"
+    again = court.departments_remind(actor=office, month=month, now=before)
+    assert (again.heads, again.people) == (0, 0)
+    next_day = court.departments_remind(actor=office, month=month, now=before + timedelta(days=1))
+    assert (next_day.heads, next_day.people) == (1, 9)
+    staff = Notification.objects.filter(recipient=cast.staff, kind="monthly-nudge")
+    assert staff.count() == 2
+    assert "督察室催报" in staff.first().body
 
 
 @pytest.mark.parametrize("username", ["approver", "head", "staff", "deptadmin"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -23,11 +23,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from mingjing.notify.models import Notification
+from mingjing.notify.events import notify_people
 from mingjing.org.models import Court, Department, Person, PersonStatus
 from mingjing.org.roles import Role
 from mingjing.records.models import Behaviour, Category, Record, SubjectKind
-from mingjing.reporting import calendar, events
+from mingjing.reporting import calendar, events, nudges
 from mingjing.reporting.models import (
     CourtReport,
     CourtStatus,
@@ -290,29 +290,57 @@ def _head_users(court: Court, department_ids: list[int]) -> QuerySet[Person]:
     )
 
 
-def departments_remind(*, actor: Actor, month: date, request: HttpRequest | None = None) -> int:
-    """Remind the heads of late departments; returns how many new notifications were made.
+@dataclass(frozen=True)
+class Reminded:
+    heads: int  # department heads newly reminded
+    people: int  # people without a report for the month newly reminded (today)
 
-    The key `dept-late:<department>:<YYYY-MM>` makes a second click change nothing.
+
+def departments_remind(
+    *, actor: Actor, month: date, now: datetime | None = None, request: HttpRequest | None = None
+) -> Reminded:
+    """The inspection office's 催报 for `month`: the heads of departments whose report is not in
+    and the people who have not reported (issue 10 point 11).
+
+    After the due date, the late departments' heads, once a month (`dept-late:<department>:
+    <YYYY-MM>`); before it, the heads of departments not yet in, once a day. People are
+    reminded once a day (nudges.py). A second click changes nothing but the audit chain.
     """
     if not policy.may_remind_departments(actor):
         raise PermissionDenied
     court = known_or_403(actor).court
+    now = now or timezone.now()
+    nudges.check_open_month(month, now)
     overview = court_month_for(court, month)
-    if not overview.overdue:
-        raise ValidationError(_("截止日之后才能催报逾期部门。"))
-    late = [row.department.id for row in overview.late_departments if row.department]
-    created = 0
+    overdue = calendar.is_overdue(court, month, now)
+    owing = [
+        row.department.id for row in overview.rows if row.department and row.state != "submitted"
+    ]
     with transaction.atomic():
-        for head in _head_users(court, late).select_related("department"):
-            created += _remind_head(head, month)
+        heads = sum(
+            _remind_head(head, month, overview.due, overdue, timezone.localdate(now))
+            for head in _head_users(court, owing).select_related("department", "user")
+        )
+        filed = MonthlyReport.objects.filter(month=month, kind=ReportKind.REGULAR)
+        missing = list(
+            reporters(court)
+            .exclude(pk__in=filed.values("person_id"))
+            .distinct()
+            .select_related("user", "court")
+        )
+        people = nudges.nudge_missing(missing, month, now, _("督察室"))
         audit.log_event(
             action="reporting.departments_remind",
             actor=actor,
-            detail={"month": f"{month:%Y-%m}", "departments": len(late), "created": created},
+            detail={
+                "month": f"{month:%Y-%m}",
+                "departments": len(owing),
+                "created": heads,
+                "people": people,
+            },
             request=request,
         )
-    return created
+    return Reminded(heads=heads, people=people)
 
 
 def _department_url(head: Person, month: date) -> str:
@@ -320,25 +348,27 @@ def _department_url(head: Person, month: date) -> str:
     return f"{url}?month={month:%Y-%m}"
 
 
-def _remind_head(head: Person, month: date) -> int:
+def _remind_head(head: Person, month: date, due: date, overdue: bool, day: date) -> int:
     with translation.override(settings.LANGUAGE_CODE):
-        title, body = _reminder_text(head, month)
-    made = Notification.objects.get_or_create(
-        recipient_id=head.user_id,
-        key=f"dept-late:{head.department_id}:{month:%Y-%m}",
-        defaults={
-            "kind": REMINDER_KIND,
-            "title": title,
-            "body": body,
-            "url": _department_url(head, month),
-        },
-    )[1]
-    return int(made)
+        title, body = _reminder_text(head, month, due, overdue)
+    label = f"{month:%Y-%m}"
+    if overdue:
+        key, kind = f"dept-late:{head.department_id}:{label}", REMINDER_KIND
+    else:
+        key, kind = f"dept-remind:{head.department_id}:{label}:{day:%Y-%m-%d}", "dept_remind"
+    made = notify_people(
+        [head], key=key, kind=kind, title=title, body=body, url=_department_url(head, month)
+    )
+    return len(made)
 
 
-def _reminder_text(head: Person, month: date) -> tuple[str, str]:
+def _reminder_text(head: Person, month: date, due: date, overdue: bool) -> tuple[str, str]:
     """Title and body in the court's language: the department and the month, nothing more."""
-    title = _("%(month)s 部门月报告已逾期，请尽快审核报送") % {"month": f"{month:%Y-%m}"}
+    values = {"month": f"{month:%Y-%m}", "due": f"{due:%Y-%m-%d}"}
+    if overdue:
+        title = _("%(month)s 部门月报告已逾期，请尽快审核报送") % values
+    else:
+        title = _("请于 %(due)s 前审核报送 %(month)s 部门月报告") % values
     body = _("督察室提醒：%(department)s %(month)s 的部门月报告尚未报送督察室。") % {
         "department": head.department.name if head.department else "",
         "month": f"{month:%Y-%m}",

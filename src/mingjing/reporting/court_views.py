@@ -69,11 +69,14 @@ def department_month(request: AuthedHttpRequest, department_id: int) -> HttpResp
 def remind(request: AuthedHttpRequest) -> HttpResponse:
     when = _month(request.POST)
     try:
-        created = court.departments_remind(actor=request.actor, month=when, request=request)
+        done = court.departments_remind(actor=request.actor, month=when, request=request)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
-        messages.success(request, _("已提醒 %(count)s 位部门负责人。") % {"count": created})
+        values = {"count": done.heads, "people": done.people}
+        messages.success(
+            request, _("已提醒 %(count)s 位部门负责人、%(people)s 位未报告人员。") % values
+        )
     return _back_to_month(when)
 
 

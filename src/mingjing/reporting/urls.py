@@ -13,5 +13,6 @@ urlpatterns = [
         views.department_submit,
         name="department_submit",
     ),
+    path("departments/<int:department_id>/nudge/", views.department_nudge, name="department_nudge"),
     path("review/<int:report_id>/", views.report_review, name="review"),
 ]

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mingjing.reporting import calendar, selectors, services
+from mingjing.reporting import calendar, nudges, selectors, services
 from mingjing.reporting.forms import DepartmentSubmitForm, MonthlyReportForm, ReviewForm
 from mingjing.reporting.models import ReportKind
 from mingjing.security import policy
@@ -117,7 +117,37 @@ def department_month(request: AuthedHttpRequest, department_id: int) -> HttpResp
         "is_head": policy.heads_department(actor, department.id),
         **_month_links(month),
     }
+    context["may_nudge"] = context["is_head"] and month <= services.current_month()
     return render(request, "reporting/department_month.html", context)
+
+
+@login_required
+@require_POST
+def department_nudge(request: AuthedHttpRequest, department_id: int) -> HttpResponse:
+    """催报: the head reminds his staff who have not reported the month (once a day each)."""
+    department = selectors.department_for(request.actor, department_id)
+    form = DepartmentSubmitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("月份格式应为 YYYY-MM。"))
+        return redirect("reporting:department", department_id=department.id)
+    month = form.cleaned_data["month"]
+    try:
+        done = nudges.staff_nudge(
+            actor=request.actor, department=department, month=month, request=request
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _nudge_text(done))
+    return redirect(_department_url(department.id, month))
+
+
+def _nudge_text(done: nudges.Nudged) -> str:
+    if not done.missing:
+        return _("全部人员均已报告，无需催报。")
+    if not done.created:
+        return _("今天已催报过这些人员，未重复提醒。")
+    return _("已催报 %(count)s 人。") % {"count": done.created}
 
 
 def _department_url(department_id: int | None, month) -> str:
