@@ -17,7 +17,7 @@ from collections import Counter
 from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from mingjing.notify.models import Notification
@@ -94,7 +94,8 @@ class Command(BaseCommand):
         except Exception as exc:  # noqa: BLE001 - the scheduler outlives one bad run
             self.stderr.write(f"tick failed: {exc!r}")
         finally:
-            close_old_connections()
+            if not connection.in_atomic_block:  # never inside a caller's transaction
+                close_old_connections()
 
     @staticmethod
     def sleep(seconds: int, stopping: list[int]) -> None:
