@@ -18,7 +18,7 @@ from mingjing.reporting.models import CourtReport, MonthlyReport
 from mingjing.reporting.services import current_month
 from mingjing.security.authn import totp_begin_enrolment, totp_verify
 from tests.conftest import SECRET_CONTENT, SECRET_SUBJECT, grant_role, login_as, make_record
-from tests.recording.conftest import form_data, form_time
+from tests.recording.conftest import form_data, form_time, submit_form
 from tests.reporting.helpers import file_report, review
 
 REASON = "核查举报线索：反映该案承办人受到请托，需核实记录"
@@ -119,10 +119,9 @@ def _late_contact(client, cast, **extra) -> None:
         off_hours_contact="on",
         occurred_at=form_time(timedelta(days=-5)),
         late_reason="出差在外，回院后补报",
-        action="submit",
         **extra,
     )
-    assert client.post(reverse("records:new"), data).status_code == 302
+    assert submit_form(client, reverse("records:new"), data).status_code == 302
 
 
 def test_a_late_contact_report_tells_the_inspection_office(cast, client):
