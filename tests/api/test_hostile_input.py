@@ -263,7 +263,12 @@ def test_a_month_the_pattern_allows_is_accepted(world):
         "month"
     ]["pattern"]
     assert re.fullmatch(pattern, month)
-    response = _send(client, "POST", reverse("api:reports_submit"), {"month": month, "zero": True})
+    response = _send(
+        client,
+        "POST",
+        reverse("api:reports_submit"),
+        {"month": month, "zero": True, "affirm": True},
+    )
     assert response.status_code in (201, 409), response.json()
 
 

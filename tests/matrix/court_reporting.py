@@ -91,7 +91,8 @@ def _remind(world, username) -> Sent:
 
 def _assemble(world, username) -> Sent:
     reports = CourtReport.objects.filter(court=world.courts["a"])
-    return Sent(reverse("court_reporting:assemble"), {"month": "2026-09"}, counted(reports))
+    data = {"month": "2026-09", "confirm": "yes"}
+    return Sent(reverse("court_reporting:assemble"), data, counted(reports))
 
 
 def _review(world, username) -> Sent:

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from mingjing.records.models import Record
-from mingjing.reporting import services
+from mingjing.reporting import calendar, services
 from mingjing.security.actor import actor_for
 from tests.conftest import make_record
 
@@ -25,8 +25,40 @@ def record_submitted_at(person, when: datetime, **options) -> Record:
     return record
 
 
-def file_report(user, *, zero: bool, when: datetime, month: date = OCTOBER):
-    return services.monthly_report_submit(actor=actor_for(user), month=month, zero=zero, now=when)
+def month_end(month: date) -> datetime:
+    """09:00 on the first day after `month`: when a "so far" zero report is re-confirmed."""
+    return at(calendar.next_month(month).month, 1, 9, year=calendar.next_month(month).year)
+
+
+def file_report(user, *, zero: bool, when: datetime, month: date = OCTOBER, final: bool = True):
+    """File through the service. A zero report filed before the month's end says "so far";
+    with `final` (most tests are about other things) it is re-confirmed at the month's end, as
+    its reporter would, so that it counts; `final=False` leaves it "so far"."""
+    report = services.monthly_report_submit(
+        actor=actor_for(user), month=month, zero=zero, affirm=zero, now=when
+    )
+    if final and report.zero_unconfirmed:
+        report = confirm_zero(user, month=month, when=max(when, month_end(month)))
+    return report
+
+
+def confirm_zero(user, *, month: date = OCTOBER, when: datetime | None = None):
+    return services.zero_report_confirm(
+        actor=actor_for(user), month=month, affirm=True, now=when or month_end(month)
+    )
+
+
+def send_department(user, department, *, month: date = OCTOBER, when: datetime | None = None):
+    """The head sends, having confirmed the missing people the page named."""
+    missing = [p.id for p in services.missing_people(department, month)]
+    return services.department_report_submit(
+        actor=actor_for(user),
+        department=department,
+        month=month,
+        confirm=True,
+        missing_ids=missing,
+        now=when,
+    )
 
 
 def review(user, report, *, approve: bool = True, reason: str = "", when=None):

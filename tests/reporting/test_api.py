@@ -31,7 +31,7 @@ def department_url(cast, key="civil") -> str:
 
 def test_staff_files_a_zero_report_and_lists_it(cast, client):
     month = f"{services.current_month():%Y-%m}"
-    response = post(client, cast.staff, {"month": month, "zero": True})
+    response = post(client, cast.staff, {"month": month, "zero": True, "affirm": True})
     assert response.status_code == 201
     assert response.json()["is_zero"] is True
     listed = client.get(reverse("api:reports_mine"), **bearer(cast.staff)).json()["results"]
@@ -42,7 +42,7 @@ def test_staff_files_a_zero_report_and_lists_it(cast, client):
 def test_a_zero_report_with_records_is_refused_with_409(cast, client):
     make = record_submitted_at(cast.people["staff"], at(10, 5))
     assert make.id
-    response = post(client, cast.staff, {"month": "2026-10", "zero": True})
+    response = post(client, cast.staff, {"month": "2026-10", "zero": True, "affirm": True})
     assert response.status_code == 409
     assert "不能作零报告" in response.json()["error"]
     assert not MonthlyReport.objects.exists()
@@ -59,7 +59,10 @@ def test_bad_input_gets_400_and_changes_nothing(cast, client, body):
 
 def test_someone_without_the_staff_role_gets_403(cast, client):
     month = f"{services.current_month():%Y-%m}"
-    assert post(client, cast.outsider, {"month": month, "zero": True}).status_code == 403
+    assert (
+        post(client, cast.outsider, {"month": month, "zero": True, "affirm": True}).status_code
+        == 403
+    )
 
 
 def test_the_department_month_gives_counts_and_statuses_never_records(cast, client):

@@ -26,6 +26,7 @@ def file_report(person, month=SEPTEMBER, *, records=(), late=False, court=None):
         is_zero=not records,
         is_late=late,
         submitted_at=timezone.now(),
+        zero_confirmed_at=None if records else timezone.now(),
     )
     report.records.set(records)
     return report
@@ -158,7 +159,7 @@ def test_only_the_inspection_office_reminds(cast, client, username):
 
 
 def _assemble(client, month="2026-09"):
-    return client.post(reverse("court_reporting:assemble"), {"month": month})
+    return client.post(reverse("court_reporting:assemble"), {"month": month, "confirm": "yes"})
 
 
 def test_assembling_computes_the_figures(september, client):
@@ -168,7 +169,9 @@ def test_assembling_computes_the_figures(september, client):
     figures = report.figures
     assert (figures["staff"], figures["reported"], figures["zero"]) == (9, 4, 3)
     assert figures["missing"] == 5 and figures["late"] == 1 and figures["records"] == 1
-    assert figures["zero_rate"] == 0.75
+    # Rates are over the 9 expected reporters, never over the 4 who reported.
+    assert figures["zero_rate"] == 0.3333 and figures["report_rate"] == 0.4444
+    assert {p["name"] for p in figures["missing_people"]} >= {"测试head", "测试inspector"}
     assert figures["by_category"]["leader_interference"] == 1
     assert figures["by_behaviour"]["plea"] == 1 and figures["by_behaviour"]["progress"] == 0
     assert figures["by_subject_kind"]["external_cadre"] == 1
@@ -206,7 +209,9 @@ def _review(client, report, note="已阅，请督察室对逾期部门跟进。"
 
 
 def test_the_review_needs_a_fresh_code_and_counts_a_wrong_one(september, client):
-    report = court.court_report_assemble(actor=_actor(september.custodian), month=SEPTEMBER)
+    report = court.court_report_assemble(
+        actor=_actor(september.custodian), month=SEPTEMBER, confirm=True
+    )
     login_as(client, september.approver)
     url = reverse("court_reporting:review", args=[report.id])
     response = client.post(url, {"note": "已阅", "otp": "000000"}, follow=True)
@@ -222,7 +227,9 @@ def test_the_review_needs_a_fresh_code_and_counts_a_wrong_one(september, client)
 def test_a_wrong_review_code_is_counted_and_audited(september, client):
     from tests.conftest import enrolled_totp
 
-    report = court.court_report_assemble(actor=_actor(september.custodian), month=SEPTEMBER)
+    report = court.court_report_assemble(
+        actor=_actor(september.custodian), month=SEPTEMBER, confirm=True
+    )
     enrolled_totp(september.approver)
     login_as(client, september.approver)
     url = reverse("court_reporting:review", args=[report.id])
@@ -252,7 +259,9 @@ def test_the_president_reviews_and_then_it_is_final(september, client):
 
 
 def test_a_reviewed_report_is_not_reviewed_twice(september, client):
-    report = court.court_report_assemble(actor=_actor(september.custodian), month=SEPTEMBER)
+    report = court.court_report_assemble(
+        actor=_actor(september.custodian), month=SEPTEMBER, confirm=True
+    )
     login_as(client, september.approver)
     _review(client, report, note="第一次")
     _review(client, report, note="第二次")
@@ -275,7 +284,9 @@ def test_others_may_not_assemble(cast, client, username):
 
 @pytest.mark.parametrize("username", ["custodian", "inspector", "head", "staff"])
 def test_only_the_president_reviews(cast, client, username):
-    report = court.court_report_assemble(actor=_actor(cast.custodian), month=SEPTEMBER)
+    report = court.court_report_assemble(
+        actor=_actor(cast.custodian), month=SEPTEMBER, confirm=True
+    )
     login_as(client, cast.users[username])
     assert _review(client, report).status_code == 403
     report.refresh_from_db()
@@ -296,7 +307,7 @@ def test_another_courts_report_is_not_found(cast, client):
 
 
 def test_the_president_sees_the_review_form(september, client):
-    court.court_report_assemble(actor=_actor(september.custodian), month=SEPTEMBER)
+    court.court_report_assemble(actor=_actor(september.custodian), month=SEPTEMBER, confirm=True)
     login_as(client, september.approver)
     response = client.get(reverse("court_reporting:month") + "?month=2026-09")
     assert response.context["may_review"] and not response.context["may_assemble"]

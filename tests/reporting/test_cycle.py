@@ -11,10 +11,17 @@ import pyotp
 from mingjing.reporting import calendar
 from mingjing.reporting.court import court_report_assemble, court_report_review
 from mingjing.reporting.models import CourtStatus, Holiday, PersonalStatus
-from mingjing.reporting.services import department_report_submit, missing_people
+from mingjing.reporting.services import missing_people
 from mingjing.security.actor import actor_for
 from tests.conftest import enrolled_totp
-from tests.reporting.helpers import OCTOBER, at, file_report, record_submitted_at, review
+from tests.reporting.helpers import (
+    OCTOBER,
+    at,
+    file_report,
+    record_submitted_at,
+    review,
+    send_department,
+)
 
 
 def _move(person, department) -> None:
@@ -42,14 +49,14 @@ def test_a_month_runs_from_the_first_record_to_the_presidents_review(cast):
 
     for report in (mine, zero, late):
         assert review(cast.head, report).status == PersonalStatus.APPROVED
-    sent = department_report_submit(
-        actor=actor_for(cast.head), department=civil, month=OCTOBER, now=at(10, 28, 10)
-    )
+    sent = send_department(cast.head, civil, when=at(10, 28, 10))
     assert sent.figures["reported"] == 3
     assert sent.figures["zero"] == 2 and sent.figures["late"] == 1
     assert sent.figures["records"] == 1
 
-    court_report = court_report_assemble(actor=actor_for(cast.custodian), month=OCTOBER)
+    court_report = court_report_assemble(
+        actor=actor_for(cast.custodian), month=OCTOBER, confirm=True
+    )
     assert court_report.status == CourtStatus.ASSEMBLED
     code = pyotp.TOTP(enrolled_totp(cast.approver)).now()
     reviewed = court_report_review(

@@ -6,22 +6,24 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from mingjing.reporting import selectors, services
+from mingjing.reporting import selectors
 from mingjing.reporting.models import DepartmentReport, Holiday, MonthlyReport, PersonalStatus
 from mingjing.security.actor import actor_for
 from mingjing.security.models import AuditEvent
-from tests.reporting.helpers import OCTOBER, at, file_report, record_submitted_at, review
+from tests.reporting.helpers import (
+    OCTOBER,
+    at,
+    file_report,
+    record_submitted_at,
+    review,
+    send_department,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def submit_department(cast, when, user=None):
-    return services.department_report_submit(
-        actor=actor_for(user or cast.head),
-        department=cast.departments["civil"],
-        month=OCTOBER,
-        now=when,
-    )
+    return send_department(user or cast.head, cast.departments["civil"], when=when)
 
 
 def department_page(client, cast, department="civil") -> str:
@@ -39,10 +41,15 @@ def test_the_cycle_from_first_record_to_the_department_report(cast, login):
     assert "测试deptadmin" in page and "测试head" in page  # not reported yet
     for report in (mine, zero):
         client.post(reverse("reporting:review", args=[report.id]), {"decision": "approve"})
+    url = reverse("reporting:department_submit", args=[cast.departments["civil"].id])
+    confirm = client.post(url, {"month": "2026-10"})
+    assert confirm.status_code == 200 and not DepartmentReport.objects.exists()
+    names = confirm.context["view"].missing
+    assert {p.name for p in names} == {"测试head", "测试deptadmin"}
+    assert "确认报送督察室" in confirm.content.decode()
+    missing = confirm.context["missing_ids"]
     response = client.post(
-        reverse("reporting:department_submit", args=[cast.departments["civil"].id]),
-        {"month": "2026-10"},
-        follow=True,
+        url, {"month": "2026-10", "confirm": "on", "missing": missing}, follow=True
     )
     assert "部门月报告已报送督察室" in response.content.decode()
     sent = DepartmentReport.objects.get()
@@ -124,11 +131,14 @@ def test_records_naming_the_head_go_around_him(cast, login):
     )
     report = file_report(cast.staff2, zero=False, when=at(10, 8))
     view = selectors.department_month(actor_for(cast.head), cast.departments["civil"], OCTOBER)
-    row = next(r for r in view.rows if r.report == report)
-    assert row.records == [] and row.record_count == 0
+    assert [r.report for r in view.rows] == []  # no row: the whole report goes around him
+    assert cast.people["staff2"] not in view.missing  # nor does he show as missing
     page = department_page(login(cast.head), cast)
-    assert reverse("records:detail", args=[named.id]) not in page
     assert "由上一级（院管理员）审核" in page
+    assert reverse("records:detail", args=[named.id]) not in page and "测试staff2" not in page
+    with pytest.raises(PermissionDenied):
+        review(cast.head, report)
+    assert review(cast.custodian, report).forwarded_at is not None
 
 
 def test_the_department_administrator_sees_counts_and_names_but_no_records(cast, login):

@@ -132,12 +132,24 @@ def test_a_second_report_with_nothing_new_is_refused(cast):
         file_report(cast.staff, zero=True, when=at(10, 11))
 
 
-def test_a_record_after_a_zero_report_makes_a_supplementary_report(cast):
-    zero = file_report(cast.staff, zero=True, when=at(10, 10))
+def test_a_record_after_a_so_far_zero_report_replaces_it(cast):
+    zero = file_report(cast.staff, zero=True, when=at(10, 10), final=False)
+    assert zero.zero_unconfirmed and zero.zero_through == date(2026, 10, 10)
     record = record_submitted_at(cast.people["staff"], at(10, 12))
-    supplement = file_report(cast.staff, zero=False, when=at(10, 13))
+    report = file_report(cast.staff, zero=False, when=at(10, 13))
+    assert report.pk == zero.pk and report.kind == ReportKind.REGULAR
+    assert not report.is_zero and list(report.records.all()) == [record]
+    assert report.status == PersonalStatus.SUBMITTED and report.declaration == ""
+
+
+def test_a_record_after_a_final_zero_report_makes_a_supplementary_report(cast):
+    zero = file_report(cast.staff, zero=True, when=at(11, 2), month=date(2026, 10, 1))
+    assert zero.is_final and zero.declaration == services.ZERO_DECLARATION
+    record = record_submitted_at(cast.people["staff"], at(10, 12))
+    supplement = file_report(cast.staff, zero=False, when=at(11, 3))
     zero.refresh_from_db()
     assert zero.is_zero and not zero.records.exists()
+    assert supplement.kind == ReportKind.SUPPLEMENTARY
     assert list(supplement.records.all()) == [record]
 
 
@@ -202,10 +214,25 @@ def test_one_click_files_a_zero_report_from_the_page(cast, login):
     client = login(cast.staff)
     month = services.current_month()
     response = client.post(
+        reverse("reporting:personal_submit"),
+        {"month": f"{month:%Y-%m}", "zero": "on", "affirm": "on"},
+        follow=True,
+    )
+    assert "零报告已提交（截至目前）" in response.content.decode()
+    report = MonthlyReport.objects.get(person=cast.people["staff"])
+    assert report.is_zero and report.zero_unconfirmed
+    assert report.declaration.startswith("截至") and report.declaration_version
+
+
+def test_a_zero_report_without_the_declaration_ticked_is_refused(cast, login):
+    client = login(cast.staff)
+    month = services.current_month()
+    response = client.post(
         reverse("reporting:personal_submit"), {"month": f"{month:%Y-%m}", "zero": "on"}, follow=True
     )
-    assert "零报告已提交" in response.content.decode()
-    assert MonthlyReport.objects.get(person=cast.people["staff"]).is_zero
+    assert response.status_code == 200
+    assert "零报告须确认声明" in response.content.decode()
+    assert not MonthlyReport.objects.exists()
 
 
 def test_the_page_links_the_records_the_month_gathers(cast, login):
@@ -221,7 +248,9 @@ def test_zero_refused_on_the_page_shows_a_clear_message(cast, login):
     record_submitted_at(cast.people["staff"], at(10, 5))
     client = login(cast.staff)
     response = client.post(
-        reverse("reporting:personal_submit"), {"month": "2026-10", "zero": "on"}, follow=True
+        reverse("reporting:personal_submit"),
+        {"month": "2026-10", "zero": "on", "affirm": "on"},
+        follow=True,
     )
     assert "不能作零报告" in response.content.decode()
     assert not MonthlyReport.objects.exists()

@@ -109,6 +109,7 @@ def reports_submit(request: AuthedHttpRequest, data: s.MonthlyReportInput):
             request=request,
             month=month,  # type: ignore[arg-type]  # MonthlyReportInput checked the pattern
             zero=data.zero,
+            affirm=data.affirm,
         )
     except PermissionDenied as exc:
         return error(403, str(exc) or "无权填报月报告。")

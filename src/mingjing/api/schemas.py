@@ -399,13 +399,20 @@ class MonthlyReportInput(Input):
     zero: StrictBool = Field(
         False, description="零报告（本月有已提交的记录时拒绝）；月报告已提交后再报为补充报告"
     )
+    affirm: StrictBool = Field(
+        False,
+        description=(
+            "零报告须为 true：本人确认零报告声明属实（当月未结束时为“截至目前”，月末后须再确认）"
+        ),
+    )
 
 
 class ReportCounts(Schema):
     """人数统计"""
 
-    reported: int = Field(description="已提交月报告的人数")
-    zero: int = Field(description="零报告人数")
+    reported: int = Field(description="已报告的人数（截至目前的零报告确认前不计）")
+    so_far: int = Field(description="截至目前零报告、待月末确认的人数")
+    zero: int = Field(description="零报告人数（已确认）")
     late: int = Field(description="逾期报告人数")
     unreviewed: int = Field(description="待审核的报告数（含补充报告）")
     approved: int = Field(description="已审核通过的月报告数")

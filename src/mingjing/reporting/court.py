@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -77,20 +77,138 @@ def _count_by(queryset: QuerySet[Any], key: str, **extra: Any) -> dict[Any, dict
 # --- the month's overview --------------------------------------------------------------------
 
 
+# --- the one selector behind every figure ---------------------------------------------------
+#
+# Every figure of the month pages (court totals, a department's line, its people) is a sum of
+# PersonLine values from `month_lines`: the court page sums a department's lines, the totals
+# sum the departments, the drill-down lists the lines. One source, so they always agree
+# (tests/reporting/test_figures.py walks every total against its breakdown).
+#
+# Expected reporters of a department: those who filed their regular report there, and its
+# serving staff with no regular report anywhere (missing). A "so far" zero report still to be
+# re-confirmed is neither reported nor missing: it is counted as awaiting confirmation.
+
+FIGURES = (
+    "staff",
+    "reported",
+    "zero",
+    "so_far",
+    "missing",
+    "late",
+    "records",
+    "supplementary",
+    "direct",
+    "forwarded_late",
+)
+
+
+@dataclass
+class PersonLine:
+    """One expected reporter's month: his regular report (if any) and counts of the rest."""
+
+    person: Person
+    department_id: int | None
+    report: MonthlyReport | None = None
+    supplementary: int = 0
+    direct: int = 0
+    forwarded_late: int = 0
+    records: int = 0
+    by_category: dict[str, int] = field(default_factory=dict)
+    is_missing: bool = False
+
+    @property
+    def staff(self) -> int:
+        """Expected here: he filed his regular report here, or he is missing (a line holding
+        only a supplementary or direct report filed before a transfer expects nobody)."""
+        return int(self.report is not None or self.is_missing)
+
+    @property
+    def reported(self) -> int:
+        return int(self.report is not None and self.report.is_final)
+
+    @property
+    def zero(self) -> int:
+        return int(self.reported == 1 and self.report is not None and self.report.is_zero)
+
+    @property
+    def so_far(self) -> int:
+        return int(self.report is not None and not self.report.is_final)
+
+    @property
+    def missing(self) -> int:
+        return int(self.is_missing)
+
+    @property
+    def late(self) -> int:
+        return int(self.report is not None and self.report.is_late)
+
+
+def _lines_from(
+    reports: list[MonthlyReport], missing: list[Person], categories: list[dict[str, Any]]
+) -> dict[int | None, list[PersonLine]]:
+    lines: dict[tuple[int | None, int], PersonLine] = {}
+    for report in reports:
+        key = (report.department_id, report.person_id)
+        line = lines.setdefault(key, PersonLine(report.person, report.department_id))
+        if report.kind == ReportKind.REGULAR:
+            line.report = report
+        elif report.kind == ReportKind.SUPPLEMENTARY:
+            line.supplementary += 1
+        else:
+            line.direct += 1
+        line.forwarded_late += int(report.forwarded_late)
+    for person in missing:
+        key = (person.department_id, person.id)
+        lines.setdefault(key, PersonLine(person, person.department_id)).is_missing = True
+    for row in categories:
+        line = lines[(row["department_id"], row["person_id"])]
+        if row["records__category"] is not None:
+            line.records += row["n"]
+            line.by_category[row["records__category"]] = row["n"]
+    grouped: dict[int | None, list[PersonLine]] = {}
+    for key in sorted(lines, key=lambda k: (lines[k].person.staff_no, k[0] or 0)):
+        grouped.setdefault(key[0], []).append(lines[key])
+    return grouped
+
+
+def month_lines(court: Court, month: date) -> dict[int | None, list[PersonLine]]:
+    """{department id: its expected reporters' lines} for the month, in three queries."""
+    reports = MonthlyReport.objects.filter(court=court, month=month)
+    reported = regular_reports(court, month).filter(person=OuterRef("pk"))
+    missing = reporters(court).filter(~Exists(reported)).distinct()
+    categories: list[dict[str, Any]] = [
+        dict(row)
+        for row in reports.order_by()
+        .values("department_id", "person_id", "records__category")
+        .annotate(n=Count("records", distinct=True))
+    ]
+    return _lines_from(list(reports.select_related("person")), list(missing), categories)
+
+
 @dataclass
 class DepartmentMonth:
-    """One department's line on the court's month page."""
+    """One department's line on the court's month page: the sum of its people's lines."""
 
     department: Department | None
     staff: int = 0
     reported: int = 0
     zero: int = 0
+    so_far: int = 0
     missing: int = 0
     late: int = 0
     records: int = 0
+    supplementary: int = 0
+    direct: int = 0
+    forwarded_late: int = 0
     by_category: dict[str, int] = field(default_factory=dict)
     report: DepartmentReport | None = None
     overdue: bool = False
+
+    def add(self, line: PersonLine | DepartmentMonth) -> None:
+        for name in FIGURES:
+            setattr(self, name, getattr(self, name) + getattr(line, name))
+        for category, n in line.by_category.items():
+            self.by_category[category] = self.by_category.get(category, 0) + n
 
     @property
     def state(self) -> str:
@@ -104,8 +222,19 @@ class DepartmentMonth:
         return self.state == "overdue" or bool(self.report and self.report.is_late)
 
     @property
+    def report_rate(self) -> float | None:
+        """Final reports over the expected reporters (never over those who reported)."""
+        return self.reported / self.staff if self.staff else None
+
+    @property
     def zero_rate(self) -> float | None:
-        return self.zero / self.reported if self.reported else None
+        """Final zero reports over the expected reporters."""
+        return self.zero / self.staff if self.staff else None
+
+    @property
+    def report_rate_text(self) -> str:
+        rate = self.report_rate
+        return "" if rate is None else f"{rate * 100:.1f}%"
 
     @property
     def zero_rate_text(self) -> str:
@@ -125,95 +254,51 @@ class CourtMonth:
     rows: list[DepartmentMonth]
     totals: DepartmentMonth
     report: CourtReport | None
+    lines: dict[int | None, list[PersonLine]] = field(default_factory=dict)
 
     @property
     def late_departments(self) -> list[DepartmentMonth]:
         return [row for row in self.rows if row.state in ("overdue", "returned") and self.overdue]
 
-
-def _staff_counts(court: Court) -> dict[int | None, int]:
-    rows = reporters(court).order_by().values("department_id").annotate(n=Count("id"))
-    return {row["department_id"]: row["n"] for row in rows}
-
-
-def _missing_counts(court: Court, month: date) -> dict[int | None, int]:
-    reported = regular_reports(court, month).filter(person=OuterRef("pk"))
-    missing = reporters(court).filter(~Exists(reported))
-    rows = missing.order_by().values("department_id").annotate(n=Count("id"))
-    return {row["department_id"]: row["n"] for row in rows}
-
-
-def _report_counts(court: Court, month: date) -> dict[int | None, dict[str, Any]]:
-    return _count_by(
-        regular_reports(court, month),
-        "department_id",
-        zero=Count("id", filter=Q(is_zero=True)),
-        late=Count("id", filter=Q(is_late=True)),
-    )
-
-
-def _category_counts(court: Court, month: date) -> dict[int | None, dict[str, int]]:
-    rows = (
-        month_records(court, month)
-        .order_by()
-        .values("department_id", "category")
-        .annotate(n=Count("id"))
-    )
-    result: dict[int | None, dict[str, int]] = {}
-    for row in rows:
-        result.setdefault(row["department_id"], {})[row["category"]] = row["n"]
-    return result
+    @property
+    def missing_people(self) -> list[PersonLine]:
+        return [line for rows in self.lines.values() for line in rows if line.missing]
 
 
 def _department_row(
     department: Department | None,
-    figures: dict[str, Any],
+    lines: list[PersonLine],
     report: DepartmentReport | None,
     overdue: bool,
 ) -> DepartmentMonth:
-    key = department.id if department else None
-    counts = figures["reports"].get(key, {})
-    categories = figures["categories"].get(key, {})
-    return DepartmentMonth(
-        department=department,
-        staff=figures["staff"].get(key, 0),
-        reported=counts.get("n", 0),
-        zero=counts.get("zero", 0),
-        late=counts.get("late", 0),
-        missing=figures["missing"].get(key, 0),
-        records=sum(categories.values()),
-        by_category=categories,
-        report=report,
-        overdue=overdue,
-    )
+    row = DepartmentMonth(department=department, report=report, overdue=overdue)
+    for line in lines:
+        row.add(line)
+    return row
 
 
 def _totals(rows: list[DepartmentMonth]) -> DepartmentMonth:
     total = DepartmentMonth(department=None)
     for row in rows:
-        for name in ("staff", "reported", "zero", "missing", "late", "records"):
-            setattr(total, name, getattr(total, name) + getattr(row, name))
-        for category, n in row.by_category.items():
-            total.by_category[category] = total.by_category.get(category, 0) + n
+        total.add(row)
     return total
 
 
 def court_month_for(court: Court, month: date) -> CourtMonth:
     """The month's overview for a court, without any check (callers authorize)."""
     overdue = calendar.is_overdue(court, month)
-    figures: dict[str, Any] = {
-        "staff": _staff_counts(court),
-        "missing": _missing_counts(court, month),
-        "reports": _report_counts(court, month),
-        "categories": _category_counts(court, month),
-    }
+    lines = month_lines(court, month)
     reports = {
         r.department_id: r for r in DepartmentReport.objects.filter(court=court, month=month)
     }
     departments = list(Department.objects.filter(court=court, is_active=True).order_by("code"))
-    rows = [_department_row(d, figures, reports.get(d.id), overdue) for d in departments]
-    if any(key is None for key in figures["staff"]) or None in figures["reports"]:
-        rows.append(_department_row(None, figures, None, False))
+    rows = [
+        _department_row(d, lines.get(d.id, []), reports.get(d.id), overdue) for d in departments
+    ]
+    shown = {d.id for d in departments}
+    rest = [line for key, found in lines.items() if key not in shown for line in found]
+    if rest:
+        rows.append(_department_row(None, rest, None, False))
     return CourtMonth(
         court=court,
         month=month,
@@ -222,6 +307,7 @@ def court_month_for(court: Court, month: date) -> CourtMonth:
         rows=rows,
         totals=_totals(rows),
         report=CourtReport.objects.filter(court=court, month=month).first(),
+        lines=lines,
     )
 
 
@@ -230,15 +316,6 @@ def court_month(actor: Actor, month: date) -> CourtMonth:
     if not policy.may_view_court_reports(actor):
         raise PermissionDenied
     return court_month_for(known_or_403(actor).court, month)
-
-
-@dataclass
-class PersonMonth:
-    """One person's line on a department's month page: status, never contents."""
-
-    person: Person
-    report: MonthlyReport | None
-    records: int = 0
 
 
 def department_for(actor: Actor, department_id: int) -> Department:
@@ -251,19 +328,12 @@ def department_for(actor: Actor, department_id: int) -> Department:
     return department
 
 
-def department_month(actor: Actor, department_id: int, month: date) -> list[PersonMonth]:
-    """Each reporter of a department for the month: reported, zero, late or missing."""
+def department_month(actor: Actor, department_id: int, month: date) -> list[PersonLine]:
+    """Each expected reporter of a department for the month: the lines its court row sums."""
     department = department_for(actor, department_id)
     if not policy.may_view_court_reports(actor):
         raise PermissionDenied
-    court = known_or_403(actor).court
-    reports = regular_reports(court, month).filter(department=department)
-    by_person = {r.person_id: r for r in reports.annotate(n_records=Count("records"))}
-    people = reporters(court).filter(Q(department=department) | Q(id__in=list(by_person)))
-    rows = [PersonMonth(p, by_person.get(p.id)) for p in people.order_by("staff_no")]
-    for row in rows:
-        row.records = row.report.n_records if row.report else 0  # type: ignore[attr-defined]
-    return rows
+    return month_lines(known_or_403(actor).court, month).get(department.id, [])
 
 
 def court_report_for(actor: Actor, report_id: int) -> CourtReport:
@@ -389,12 +459,7 @@ def _choice_counts(
 def _department_figures(row: DepartmentMonth) -> dict[str, Any]:
     return {
         "name": row.department.name if row.department else "",
-        "staff": row.staff,
-        "reported": row.reported,
-        "zero": row.zero,
-        "missing": row.missing,
-        "late": row.late,
-        "records": row.records,
+        **{name: getattr(row, name) for name in FIGURES},
         "report": row.state,
         "report_late": row.is_late,
     }
@@ -406,13 +471,14 @@ def court_figures(court: Court, month: date) -> dict[str, Any]:
     totals, records = overview.totals, month_records(court, month)
     return {
         "month": f"{month:%Y-%m}",
-        "staff": totals.staff,
-        "reported": totals.reported,
-        "zero": totals.zero,
-        "missing": totals.missing,
-        "late": totals.late,
-        "records": totals.records,
-        "zero_rate": round(totals.zero / totals.reported, 4) if totals.reported else None,
+        **{name: getattr(totals, name) for name in FIGURES},
+        # Rates over the expected reporters: 1 zero report of 60 expected is 1.7%, not 100%.
+        "report_rate": round(totals.report_rate, 4) if totals.report_rate is not None else None,
+        "zero_rate": round(totals.zero_rate, 4) if totals.zero_rate is not None else None,
+        "missing_people": [
+            {"id": line.person.id, "name": line.person.name, "department": line.department_id}
+            for line in overview.missing_people
+        ],
         "by_category": _choice_counts(records, "category", Category.choices),
         "by_behaviour": _choice_counts(records, "behaviour", Behaviour.choices),
         "by_subject_kind": _choice_counts(records, "subject_kind", SubjectKind.choices),
@@ -428,11 +494,16 @@ def court_figures(court: Court, month: date) -> dict[str, Any]:
 
 
 def court_report_assemble(
-    *, actor: Actor, month: date, request: HttpRequest | None = None
+    *, actor: Actor, month: date, confirm: bool = False, request: HttpRequest | None = None
 ) -> CourtReport:
-    """Assemble (or, before the president's review, re-assemble) the month's court report."""
+    """Assemble (or, before the president's review, re-assemble) the month's court report.
+
+    Only once confirmed (`confirm`): the confirmation page shows the rates over the expected
+    reporters and names the missing people and departments first (court_views.assemble)."""
     if not policy.may_assemble_court_report(actor):
         raise PermissionDenied
+    if not confirm:
+        raise ValidationError(_("请先确认汇总：核对未报告的人员和部门后再汇总。"))
     known = known_or_403(actor)
     with transaction.atomic():
         # The month's first assembly has no row to lock: serialise on the court instead.

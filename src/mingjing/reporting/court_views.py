@@ -5,7 +5,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -83,9 +83,17 @@ def remind(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def assemble(request: AuthedHttpRequest) -> HttpResponse:
+    """Assembling is irreversible for the month's figures as sent to the president: a first
+    POST shows what will be assembled (rates over the expected reporters, the missing named)
+    and asks for confirmation; only a POST with confirm=yes assembles."""
     when = _month(request.POST)
+    if request.POST.get("confirm") != "yes":
+        if not policy.may_assemble_court_report(request.actor):
+            raise PermissionDenied
+        overview = court.court_month(request.actor, when)
+        return render(request, "reporting/court_assemble_confirm.html", {"overview": overview})
     try:
-        court.court_report_assemble(actor=request.actor, month=when, request=request)
+        court.court_report_assemble(actor=request.actor, month=when, confirm=True, request=request)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:

@@ -11,6 +11,8 @@ class MonthlyReportForm(forms.Form):
 
     month = forms.CharField(max_length=7)
     zero = forms.BooleanField(required=False)
+    # The zero report's confirmation: the person ticks that the declaration is true.
+    affirm = forms.BooleanField(required=False)
 
     def clean_month(self):
         month = calendar.parse_month(self.cleaned_data["month"])
@@ -27,7 +29,31 @@ class ReviewForm(forms.Form):
 
 
 class DepartmentSubmitForm(forms.Form):
+    """The send button posts the month; the confirmation page adds confirm=yes and the ids of
+    the missing people it named (the service checks they are still exactly those)."""
+
     month = MonthlyReportForm.base_fields["month"]
+    confirm = forms.BooleanField(required=False)
+    missing = forms.CharField(required=False, max_length=20000)
+
+    def clean_month(self):
+        return MonthlyReportForm.clean_month(self)
+
+    def clean_missing(self) -> list[int]:
+        text = self.cleaned_data["missing"].strip()
+        parts = [p for p in text.split(",") if p.strip()]
+        if not all(p.strip().isdigit() for p in parts):
+            raise forms.ValidationError(_("确认信息无效，请重新报送。"))
+        return [int(p) for p in parts]
+
+
+class DirectReportForm(forms.Form):
+    """信息直报: the month, the record (id) to send straight to the inspection office, and the
+    tick confirming it goes around the department (the service checks the record is his)."""
+
+    month = MonthlyReportForm.base_fields["month"]
+    record = forms.IntegerField(min_value=1)
+    confirm = forms.BooleanField(required=False)
 
     def clean_month(self):
         return MonthlyReportForm.clean_month(self)

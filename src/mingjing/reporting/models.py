@@ -49,6 +49,9 @@ class Holiday(models.Model):
 class ReportKind(models.TextChoices):
     REGULAR = "regular", _("月报告")
     SUPPLEMENTARY = "supplementary", _("补充报告")
+    # 信息直报: records the staff member sends straight to the inspection office, around his
+    # department's review (docs/reporting.md).
+    DIRECT = "direct", _("直报督察室")
 
 
 class PersonalStatus(models.TextChoices):
@@ -99,6 +102,16 @@ class MonthlyReport(SealedTextModel):
         related_name="reviewed_monthly_reports",
     )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    # A zero report speaks for the days up to `zero_through`: filed before the month ended it
+    # says "so far" (截至目前) and is final only once re-confirmed after the month's end.
+    zero_through = models.DateField("零报告截至日期", null=True, blank=True)
+    zero_confirmed_at = models.DateTimeField("零报告确认时间", null=True, blank=True)
+    declaration = models.TextField("声明文本", blank=True, default="")
+    declaration_version = models.CharField("声明版本", max_length=20, blank=True, default="")
+    # When the report reached the inspection office: in the department report, or as its own
+    # item (补报) approved and forwarded after the department report was sent.
+    forwarded_at = models.DateTimeField("报送督察室时间", null=True, blank=True)
+    forwarded_late = models.BooleanField("补报", default=False)
     # Free text about the records: sealed, bound to the row (security/sealing.py).
     sealed_return_reason = models.BinaryField("密封的退回原因", blank=True, default=b"")
     return_reason = SealedText("sealed_return_reason", purpose="return-reason")
@@ -118,6 +131,16 @@ class MonthlyReport(SealedTextModel):
 
     def __str__(self) -> str:
         return f"{self.person.name} {self.month:%Y-%m} {self.get_kind_display()}"
+
+    @property
+    def zero_unconfirmed(self) -> bool:
+        """A "so far" zero report still waiting for its re-confirmation after the month."""
+        return self.is_zero and self.zero_confirmed_at is None
+
+    @property
+    def is_final(self) -> bool:
+        """Counts as the month's report: anything but an unconfirmed "so far" zero report."""
+        return not self.zero_unconfirmed
 
 
 class DepartmentStatus(models.TextChoices):

@@ -44,6 +44,18 @@ class PersonalMonth:
     supplements: list[MonthlyReport]
     pending: list[Record]
     has_records: bool
+    direct: list[MonthlyReport] = field(default_factory=list)
+    month_ended: bool = False
+
+    @property
+    def so_far(self) -> bool:
+        """His regular report is a "so far" zero report still to be re-confirmed."""
+        return self.regular is not None and self.regular.zero_unconfirmed
+
+    @property
+    def must_confirm(self) -> bool:
+        """The month is over and its "so far" zero report waits for re-confirmation."""
+        return self.so_far and self.month_ended
 
     @property
     def overdue(self) -> bool:
@@ -93,7 +105,16 @@ def personal_month(actor: Actor, month: date, now: datetime | None = None) -> Pe
         supplements=[r for r in reports if r.kind == ReportKind.SUPPLEMENTARY],
         pending=list(services.unreported_records(person, month).order_by("submitted_at")),
         has_records=services.records_of_month(person, month).exists(),
+        direct=[r for r in reports if r.kind == ReportKind.DIRECT],
+        month_ended=services.month_ended(month, now),
     )
+
+
+def zero_confirmations_due(actor: Actor, now: datetime | None = None) -> list[MonthlyReport]:
+    """His "so far" zero reports of ended months (the task on his home page)."""
+    if actor.person is None or not policy.may_file_monthly_report(actor):
+        return []
+    return services.zero_confirmations_due(actor.person, now)
 
 
 # --- Department ----------------------------------------------------------------------------
@@ -127,6 +148,7 @@ class ReportRow:
     records: list[Record]
     record_count: int
     may_review: bool
+    forward_late: bool = False  # approving it forwards it as its own item (补报)
 
 
 @dataclass
@@ -143,24 +165,38 @@ class DepartmentMonth:
 
 
 def _row(
-    actor: Actor, report: MonthlyReport, readable: list[Record], countable: Collection[int]
+    report: MonthlyReport,
+    readable: list[Record],
+    countable: Collection[int],
+    reviewable: Collection[int],
+    sent: bool,
 ) -> ReportRow:
     ids = [r.id for r in report.records.all()]
+    may_review = report.id in reviewable and report.status == PersonalStatus.SUBMITTED
     return ReportRow(
         report=report,
         records=[r for r in readable if r.id in ids],
         record_count=sum(1 for i in ids if i in countable),
-        may_review=policy.may_review_monthly_report(actor, report)
-        and report.status == PersonalStatus.SUBMITTED,
+        may_review=may_review,
+        forward_late=may_review and sent,
     )
+
+
+def visible_department_reports(
+    actor: Actor, department: Department, month: date
+) -> QuerySet[MonthlyReport]:
+    """The department's reports of the month the actor may see (policy.may_see_monthly_report):
+    for the head, never one going around him, neither row nor count."""
+    return policy.monthly_reports_visible(actor, services.department_reports(department, month))
 
 
 def _rows(actor: Actor, department: Department, month: date) -> list[ReportRow]:
+    visible = visible_department_reports(actor, department, month)
     reports = list(
-        services.department_reports(department, month)
-        .prefetch_related("records")
-        .order_by("person__staff_no", "kind", "submitted_at")
+        visible.prefetch_related("records").order_by("person__staff_no", "kind", "submitted_at")
     )
+    reviewable = set(policy.reviewable_monthly_reports(actor, visible).values_list("id", flat=True))
+    sent = services.department_report_sent(department.id, month)
     record_ids = {r.id for report in reports for r in report.records.all()}
     readable = list(
         record_selectors.records_with_contents(actor)
@@ -172,14 +208,15 @@ def _rows(actor: Actor, department: Department, month: date) -> list[ReportRow]:
         .filter(pk__in=record_ids)
         .values_list("id", flat=True)
     )
-    return [_row(actor, report, readable, countable) for report in reports]
+    return [_row(report, readable, countable, reviewable, sent) for report in reports]
 
 
 def _counts(rows: list[ReportRow], missing: list[Person]) -> dict[str, Any]:
     regular = [row.report for row in rows if row.report.kind == ReportKind.REGULAR]
     return {
-        "reported": len(regular),
-        "zero": sum(1 for r in regular if r.is_zero),
+        "reported": sum(1 for r in regular if r.is_final),
+        "so_far": sum(1 for r in regular if not r.is_final),
+        "zero": sum(1 for r in regular if r.is_zero and r.is_final),
         "late": sum(1 for r in regular if r.is_late),
         "unreviewed": sum(1 for row in rows if row.report.status == PersonalStatus.SUBMITTED),
         "approved": sum(1 for r in regular if r.status == PersonalStatus.APPROVED),
@@ -217,6 +254,8 @@ def report_for_review(actor: Actor, report_id: int) -> MonthlyReport:
         raise Http404("月报告不存在")
     department = report.department
     visible = department is not None and policy.may_view_department_reports(actor, department)
+    if not policy.may_see_monthly_report(actor, report):
+        raise Http404("月报告不存在")
     if not (visible or policy.may_review_monthly_report(actor, report)):
         raise Http404("月报告不存在")
     return report
@@ -233,7 +272,7 @@ def department_summaries(
     )
     result = []
     for department in departments_in_view(actor):
-        reports = list(services.department_reports(department, month))
+        reports = list(visible_department_reports(actor, department, month))
         rows = [ReportRow(r, [], 0, False) for r in reports]
         counts = _counts(rows, services.missing_people(department, month))
         result.append((department, counts, department.id in sent))

@@ -12,18 +12,31 @@ Which month a record is reported in — the rule:
 * A zero report is refused while he has submitted records for the month.
 * A returned report is resubmitted by its person: it gathers its records again together with
   any unreported records of the month, and goes back to the department it was filed in.
+* A zero report is a statement about the days it covers, with the declaration text (and its
+  version) the person affirmed stored on it. Filed after the month ended it is final. Filed
+  for the current month before its end it says "so far" (截至目前, ``zero_through`` = that
+  day) and must be re-confirmed after the month ends; until then the month counts as not
+  finally reported. A record submitted later in the month turns the "so far" report into a
+  report of that record (reviewed again), never a supplementary one beside a zero.
+* A staff member may send submitted records straight to the inspection office (信息直报, kind
+  ``direct``): they form their own report, which the department's review never shows.
+* A report reaches the inspection office with the department report, or, when it was filed,
+  returned or supplemented after the department report was sent, as its own item (补报) the
+  head approves and forwards. Reports that go around the head (policy.goes_around_head) reach
+  the office when the custodian approves them.
 * A report is late when filed after the month's due moment (calendar.due_at); lateness is
   that of the first filing (a return is the reviewer's doing, not the reporter's).
 
 Every mutation is atomic and in the audit chain, with identifiers and counts only.
 """
 
-from datetime import date, datetime
+from collections.abc import Collection
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +56,9 @@ from mingjing.security import audit, policy, transitions
 from mingjing.security.actor import Actor, known_or_403
 
 ZERO_DECLARATION = "本人本月无过问、干预、不当接触交往等需要记录报告的情况。"
+# "So far" wording of the same statement, for a zero report filed before the month's end.
+ZERO_DECLARATION_SO_FAR = "截至%(day)s，本人本月无过问、干预、不当接触交往等需要记录报告的情况。"
+DECLARATION_VERSION = "2026-1"
 SUBMITTED_RECORDS = [RecordStatus.SUBMITTED, RecordStatus.SCREENED, RecordStatus.DISPOSED]
 
 
@@ -113,16 +129,21 @@ def monthly_report_submit(
     actor: Actor,
     month: date,
     zero: bool,
+    affirm: bool = False,
     now: datetime | None = None,
     request: HttpRequest | None = None,
 ) -> MonthlyReport:
     """File the actor's report for `month`: regular (records or zero), a resubmission of a
-    returned one, or a supplementary report of records submitted after it (module rule)."""
+    returned one, or a supplementary report of records submitted after it (module rule).
+
+    A zero report needs `affirm`: the person ticked the declaration (the confirmation step)."""
     if not policy.may_file_monthly_report(actor):
         raise PermissionDenied(_("只有本院在职干警可以填报月报告。"))
     now = now or timezone.now()
     month = calendar.month_start(month)
     _check_month(month, now)
+    if zero and not affirm:
+        raise ValidationError(_("零报告须确认声明：请勾选“本人确认以上声明属实”后再提交。"))
     person = Person.objects.select_for_update().get(pk=known_or_403(actor).person.pk)
     regular = (
         MonthlyReport.objects.select_for_update()
@@ -133,6 +154,8 @@ def monthly_report_submit(
     if regular is None:
         return _file_regular(actor, person, month, zero, pending, now, request)
     if regular.status == PersonalStatus.RETURNED:
+        return _resubmit(actor, regular, zero, pending, now, request)
+    if regular.is_zero and regular.zero_unconfirmed and pending and not zero:
         return _resubmit(actor, regular, zero, pending, now, request)
     return _file_supplementary(actor, person, month, zero, pending, now, request)
 
@@ -156,6 +179,7 @@ def _file_regular(
         is_zero=zero,
         submitted_at=now,
         is_late=is_late(person.court, month, now),
+        **(_zero_fields(month, now) if zero else {}),
     )
     report.records.set(pending)
     _log(actor, "monthly_report.submit", report, request, zero=zero, records=len(pending))
@@ -172,16 +196,135 @@ def _resubmit(
 ) -> MonthlyReport:
     records = list(report.records.all()) + pending
     _check_zero(report.person, report.month, zero, records)
+    was = report.status
     report.is_zero = zero
+    for name, value in _zero_fields(report.month, now, clear=not zero).items():
+        setattr(report, name, value)
+    report.forwarded_at, report.forwarded_late = None, False
     report.status = PersonalStatus.SUBMITTED
     report.submitted_at = now
     report.reviewed_by = None
     report.reviewed_at = None
     report.return_reason = ""
-    transitions.save_if(report, REVIEWED_ALREADY, status=PersonalStatus.RETURNED)
+    transitions.save_if(report, REVIEWED_ALREADY, status=was)
     report.records.set(records)
     _log(actor, "monthly_report.resubmit", report, request, zero=zero, records=len(records))
     events.resubmitted(report)
+    return report
+
+
+def month_ended(month: date, now: datetime) -> bool:
+    return now >= month_bounds(month)[1]
+
+
+def _zero_fields(month: date, now: datetime, *, clear: bool = False) -> dict[str, Any]:
+    """The declaration affirmed, and whether it is final (the month over) or "so far"."""
+    if clear:
+        return {
+            "zero_through": None,
+            "zero_confirmed_at": None,
+            "declaration": "",
+            "declaration_version": "",
+        }
+    if month_ended(month, now):
+        last = calendar.next_month(month) - timedelta(days=1)
+        return {
+            "zero_through": last,
+            "zero_confirmed_at": now,
+            "declaration": ZERO_DECLARATION,
+            "declaration_version": DECLARATION_VERSION,
+        }
+    today = timezone.localdate(now)
+    return {
+        "zero_through": today,
+        "zero_confirmed_at": None,
+        "declaration": ZERO_DECLARATION_SO_FAR % {"day": f"{today:%Y-%m-%d}"},
+        "declaration_version": DECLARATION_VERSION,
+    }
+
+
+@transaction.atomic
+def zero_report_confirm(
+    *,
+    actor: Actor,
+    month: date,
+    affirm: bool,
+    now: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> MonthlyReport:
+    """Re-confirm a "so far" zero report once its month has ended: it becomes final, with the
+    full-month declaration affirmed now. Refused before the month's end, without the tick, or
+    when records were submitted meanwhile (then the person files them instead)."""
+    if not policy.may_file_monthly_report(actor):
+        raise PermissionDenied(_("只有本院在职干警可以填报月报告。"))
+    now = now or timezone.now()
+    month = calendar.month_start(month)
+    person = known_or_403(actor).person
+    report = (
+        MonthlyReport.objects.select_for_update()
+        .filter(person=person, month=month, kind=ReportKind.REGULAR, is_zero=True)
+        .first()
+    )
+    if report is None or not report.zero_unconfirmed:
+        raise ValidationError(_("该月没有需要确认的零报告。"))
+    if not month_ended(month, now):
+        raise ValidationError(_("本月尚未结束，月末之后才能确认全月零报告。"))
+    if not affirm:
+        raise ValidationError(_("请勾选“本人确认以上声明属实”后再确认。"))
+    if unreported_records(person, month).exists():
+        raise ValidationError(_("本月又有已提交的记录，不能确认零报告；请提交含记录的月报告。"))
+    for name, value in _zero_fields(month, now).items():
+        setattr(report, name, value)
+    report.save()
+    _log(actor, "monthly_report.zero_confirm", report, request)
+    return report
+
+
+def zero_confirmations_due(person: Person, now: datetime | None = None) -> list[MonthlyReport]:
+    """His "so far" zero reports whose month has ended: what his home asks him to confirm."""
+    start = current_month(now)
+    return list(
+        MonthlyReport.objects.filter(
+            person=person,
+            kind=ReportKind.REGULAR,
+            is_zero=True,
+            zero_confirmed_at__isnull=True,
+            month__lt=start,
+        ).order_by("month")
+    )
+
+
+@transaction.atomic
+def direct_report_submit(
+    *,
+    actor: Actor,
+    month: date,
+    record_ids: list[int],
+    now: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> MonthlyReport:
+    """信息直报: send some of his unreported records of `month` straight to the inspection
+    office, as their own report that the department's review never shows."""
+    if not policy.may_file_monthly_report(actor):
+        raise PermissionDenied(_("只有本院在职干警可以填报月报告。"))
+    now = now or timezone.now()
+    month = calendar.month_start(month)
+    _check_month(month, now)
+    person = Person.objects.select_for_update().get(pk=known_or_403(actor).person.pk)
+    records = list(unreported_records(person, month).filter(pk__in=record_ids))
+    if not records or len(records) != len(set(record_ids)):
+        raise ValidationError(_("请选择本月尚未报告的记录直报督察室。"))
+    report = MonthlyReport.objects.create(
+        court=person.court,
+        person=person,
+        department=person.department,
+        month=month,
+        kind=ReportKind.DIRECT,
+        submitted_at=now,
+        is_late=is_late(person.court, month, now),
+    )
+    report.records.set(records)
+    _log(actor, "monthly_report.direct", report, request, records=len(records))
     return report
 
 
@@ -234,16 +377,38 @@ def monthly_report_review(
     reason = (reason or "").strip()
     if not approve and not reason:
         raise ValidationError({"reason": _("退回时必须填写退回原因。")})
+    now = now or timezone.now()
     report.status = PersonalStatus.APPROVED if approve else PersonalStatus.RETURNED
     report.return_reason = "" if approve else reason
     report.reviewed_by = actor.person
-    report.reviewed_at = now or timezone.now()
+    report.reviewed_at = now
+    forwarded = approve and _forward_on_approval(report, now)
     transitions.save_if(report, REVIEWED_ALREADY, status=PersonalStatus.SUBMITTED)
     action = "monthly_report.approve" if approve else "monthly_report.return"
-    _log(actor, action, report, request, person=report.person_id)
+    _log(actor, action, report, request, person=report.person_id, forwarded=forwarded)
     if not approve:
         events.returned(report)
     return report
+
+
+def department_report_sent(department_id: int | None, month: date) -> bool:
+    if department_id is None:
+        return False
+    return DepartmentReport.objects.filter(
+        department_id=department_id, month=month, status=DepartmentStatus.SUBMITTED
+    ).exists()
+
+
+def _forward_on_approval(report: MonthlyReport, now: datetime) -> bool:
+    """An approved report reaches the inspection office now when it went around the head
+    (the custodian approved it) or when the department report was already sent (补报)."""
+    if policy.goes_around_head(report):
+        report.forwarded_at = now
+        return True
+    if department_report_sent(report.department_id, report.month):
+        report.forwarded_at, report.forwarded_late = now, True
+        return True
+    return False
 
 
 # --- Department reports -----------------------------------------------------------------
@@ -277,11 +442,11 @@ def missing_people(department: Department, month: date) -> list[Person]:
 
 
 def unreviewed_reports(
-    department: Department, month: date, head: Person | None
+    actor: Actor, department: Department, month: date
 ) -> QuerySet[MonthlyReport]:
-    """Submitted reports awaiting the head's review (his own is the custodian's)."""
+    """Submitted reports awaiting the actor's review (those going around him are not his)."""
     pending = department_reports(department, month).filter(status=PersonalStatus.SUBMITTED)
-    return pending.exclude(person=head) if head is not None else pending
+    return policy.reviewable_monthly_reports(actor, pending)
 
 
 def _breakdown(records: QuerySet[Record], field: str) -> dict[str, int]:
@@ -294,12 +459,14 @@ def department_figures(department: Department, month: date) -> dict[str, Any]:
     by category, behaviour and subject kind. Never a record's substance."""
     reports = department_reports(department, month)
     regular = reports.filter(kind=ReportKind.REGULAR)
+    unconfirmed = Q(is_zero=True, zero_confirmed_at__isnull=True)
     records = Record.objects.filter(reports__in=reports).distinct()
     missing = missing_people(department, month)
     return {
         "month": f"{month:%Y-%m}",
-        "reported": regular.count(),
-        "zero": regular.filter(is_zero=True).count(),
+        "reported": regular.exclude(unconfirmed).count(),
+        "zero": regular.filter(is_zero=True).exclude(unconfirmed).count(),
+        "so_far": regular.filter(unconfirmed).count(),
         "late": regular.filter(is_late=True).count(),
         "returned": regular.filter(status=PersonalStatus.RETURNED).count(),
         "supplementary": reports.filter(kind=ReportKind.SUPPLEMENTARY).count(),
@@ -312,13 +479,37 @@ def department_figures(department: Department, month: date) -> dict[str, Any]:
     }
 
 
-def _check_reviewed(department: Department, month: date, head: Person) -> None:
-    waiting = list(unreviewed_reports(department, month, head))
+def _check_reviewed(actor: Actor, department: Department, month: date) -> None:
+    waiting = list(unreviewed_reports(actor, department, month))
     if waiting:
         names = "、".join(sorted({r.person.name for r in waiting}))
         raise ValidationError(
             _("还有 %(n)d 份个人月报告未审核（%(names)s），请审核后再报送。")
             % {"n": len(waiting), "names": names}
+        )
+
+
+def check_ready(
+    actor: Actor, department: Department, month: date, existing: DepartmentReport | None = None
+) -> None:
+    """Why the department report cannot be sent now (already sent, reports unreviewed)."""
+    existing = (
+        existing or DepartmentReport.objects.filter(department=department, month=month).first()
+    )
+    if existing is not None and existing.status == DepartmentStatus.SUBMITTED:
+        raise ValidationError(_("本月部门报告已报送督察室。"))
+    _check_reviewed(actor, department, month)
+
+
+def _check_confirmed(
+    department: Department, month: date, confirm: bool, missing_ids: Collection[int]
+) -> None:
+    missing = missing_people(department, month)
+    if not confirm or {p.id for p in missing} != {int(i) for i in missing_ids}:
+        names = "、".join(p.name for p in missing) or _("无")
+        raise ValidationError(
+            _("请确认后再报送：未报告的人员（%(names)s）将在部门报告中列为未报告。")
+            % {"names": names}
         )
 
 
@@ -328,13 +519,17 @@ def department_report_submit(
     actor: Actor,
     department: Department,
     month: date,
+    confirm: bool = False,
+    missing_ids: Collection[int] = (),
     now: datetime | None = None,
     request: HttpRequest | None = None,
 ) -> DepartmentReport:
     """The head sends the department's report for `month` to the inspection office.
 
-    Refused while any submitted personal report (other than his own) is unreviewed; people
-    with no report are listed in the figures. Once sent, again only if the office returned it.
+    Refused while any submitted personal report he reviews is unreviewed, and unless he
+    confirmed (`confirm`) having seen the people with no report by name (`missing_ids` must
+    be exactly them; the list is in the figures). Once sent, again only if the office
+    returned it. Approved reports sent with it reach the office now (forwarded_at).
     """
     if not policy.may_submit_department_report(actor, department):
         raise PermissionDenied(_("只有本部门负责人可以报送部门月报告。"))
@@ -349,10 +544,9 @@ def department_report_submit(
         .filter(department=department, month=month)
         .first()
     )
-    if existing is not None and existing.status == DepartmentStatus.SUBMITTED:
-        raise ValidationError(_("本月部门报告已报送督察室。"))
     head = known_or_403(actor).person
-    _check_reviewed(department, month, head)
+    check_ready(actor, department, month, existing)
+    _check_confirmed(department, month, confirm, missing_ids)
     report = existing or DepartmentReport(court=department.court, department=department)
     report.month = month
     report.status = DepartmentStatus.SUBMITTED
@@ -361,6 +555,9 @@ def department_report_submit(
     report.is_late = is_late(department.court, month, now)
     report.figures = department_figures(department, month)
     report.save()
+    department_reports(department, month).filter(
+        status=PersonalStatus.APPROVED, forwarded_at__isnull=True
+    ).exclude(kind=ReportKind.DIRECT).update(forwarded_at=now)
     counts = {k: report.figures[k] for k in ("reported", "zero", "missing", "late")}
     _log(actor, "department_report.submit", report, request, **counts)
     events.department_sent(report)

@@ -11,11 +11,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mingjing.reporting import calendar, nudges, selectors, services
-from mingjing.reporting.forms import DepartmentSubmitForm, MonthlyReportForm, ReviewForm
+from mingjing.reporting.forms import (
+    DepartmentSubmitForm,
+    DirectReportForm,
+    MonthlyReportForm,
+    ReviewForm,
+)
 from mingjing.reporting.models import ReportKind
 from mingjing.security import policy
 from mingjing.security.actor import known_or_403
@@ -52,6 +58,9 @@ def personal_month(request: AuthedHttpRequest) -> HttpResponse:
     state = selectors.personal_month(actor, month)
     context = {
         "state": state,
+        "so_far_declaration": services.ZERO_DECLARATION_SO_FAR
+        % {"day": f"{timezone.localdate():%Y-%m-%d}"},
+        "month_over": services.month_ended(month, timezone.now()),
         "time_left": time_left_text(state.time_left),
         "history": selectors.own_reports(actor).order_by("-month", "kind", "-submitted_at")[:36],
         "declaration": services.ZERO_DECLARATION,
@@ -64,8 +73,14 @@ def personal_month(request: AuthedHttpRequest) -> HttpResponse:
 def _submitted_message(report) -> str:
     if report.kind == ReportKind.SUPPLEMENTARY:
         return _("补充报告已提交。")
+    if report.is_zero and report.zero_unconfirmed:
+        return _(
+            "零报告已提交（截至目前）。本月结束后请再次确认全月零报告，确认前本月不计为已报告。"
+        )
     if report.is_zero:
         return _("零报告已提交。")
+    if report.kind == ReportKind.DIRECT:
+        return _("已直报督察室。")
     return _("月报告已提交。")
 
 
@@ -79,13 +94,72 @@ def personal_submit(request: AuthedHttpRequest) -> HttpResponse:
     month = form.cleaned_data["month"]
     try:
         report = services.monthly_report_submit(
-            actor=request.actor, month=month, zero=form.cleaned_data["zero"], request=request
+            actor=request.actor,
+            month=month,
+            zero=form.cleaned_data["zero"],
+            affirm=form.cleaned_data["affirm"],
+            request=request,
         )
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
         messages.success(request, _submitted_message(report))
     return redirect(f"{reverse('reporting:personal')}?month={month:%Y-%m}")
+
+
+def _back_to_personal(month) -> HttpResponse:
+    return redirect(f"{reverse('reporting:personal')}?month={month:%Y-%m}")
+
+
+@login_required
+@require_POST
+def personal_confirm(request: AuthedHttpRequest) -> HttpResponse:
+    """Re-confirm a "so far" zero report after its month ended (the declaration ticked)."""
+    if not policy.may_file_monthly_report(request.actor):
+        raise PermissionDenied
+    form = MonthlyReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("月份格式应为 YYYY-MM。"))
+        return redirect("reporting:personal")
+    month = form.cleaned_data["month"]
+    try:
+        services.zero_report_confirm(
+            actor=request.actor, month=month, affirm=form.cleaned_data["affirm"], request=request
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("已确认全月零报告。"))
+    return _back_to_personal(month)
+
+
+@login_required
+@require_POST
+def personal_direct(request: AuthedHttpRequest) -> HttpResponse:
+    """信息直报: one of his unreported records straight to the inspection office. Without the
+    confirmation tick nothing is sent and the page says why."""
+    if not policy.may_file_monthly_report(request.actor):
+        raise PermissionDenied
+    form = DirectReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择要直报督察室的记录。"))
+        return redirect("reporting:personal")
+    month = form.cleaned_data["month"]
+    if not form.cleaned_data["confirm"]:
+        messages.error(request, _("请勾选确认：该记录将直接报送督察室，不经部门审核。"))
+        return _back_to_personal(month)
+    try:
+        services.direct_report_submit(
+            actor=request.actor,
+            month=month,
+            record_ids=[form.cleaned_data["record"]],
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("已直报督察室。"))
+    return _back_to_personal(month)
 
 
 @login_required
@@ -190,15 +264,40 @@ def department_submit(request: AuthedHttpRequest, department_id: int) -> HttpRes
     department = selectors.department_for(actor, department_id)
     form = DepartmentSubmitForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("月份格式应为 YYYY-MM。"))
+        messages.error(request, _("月份格式应为 YYYY-MM，或确认信息无效。"))
         return redirect("reporting:department", department_id=department.id)
     month = form.cleaned_data["month"]
+    if not form.cleaned_data["confirm"]:
+        return _department_confirm(request, department, month)
     try:
         services.department_report_submit(
-            actor=actor, department=department, month=month, request=request
+            actor=actor,
+            department=department,
+            month=month,
+            confirm=True,
+            missing_ids=form.cleaned_data["missing"],
+            request=request,
         )
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
         messages.success(request, _("部门月报告已报送督察室。"))
     return redirect(_department_url(department.id, month))
+
+
+def _department_confirm(request: AuthedHttpRequest, department, month) -> HttpResponse:
+    """The confirmation step before sending: the missing people by name, what will be sent."""
+    if not policy.may_submit_department_report(request.actor, department):
+        raise PermissionDenied
+    try:
+        services.check_ready(request.actor, department, month)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect(_department_url(department.id, month))
+    view = selectors.department_month(request.actor, department, month)
+    context = {
+        "view": view,
+        "month_text": f"{month:%Y-%m}",
+        "missing_ids": ",".join(str(p.id) for p in view.missing),
+    }
+    return render(request, "reporting/department_confirm.html", context)

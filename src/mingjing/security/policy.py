@@ -644,15 +644,108 @@ def heads_department(actor: Actor, department_id: int | None) -> bool:
     )
 
 
+# Routing (信息直报, docs/reporting.md): a report goes around its department's head to the
+# custodian when it is the head's own, when it is a direct report (kind "direct"), or when any
+# of its records names a head of its department. The head then sees nothing of it: no row and
+# no count (monthly_reports_visible), and a direct report is seen by the court-wide roles only.
+
+
+def head_indexes(court: Court, department_ids: Iterable[int | None]) -> dict[int, tuple[str, ...]]:
+    """{department id: subject indexes (person id and name) of its heads}, in one query."""
+    from mingjing.org.models import Person
+    from mingjing.security.sealing import blind_index
+
+    ids = [i for i in department_ids if i is not None]
+    heads = Person.objects.filter(
+        court=court, department_id__in=ids, roles__court=court, roles__role=Role.DEPT_HEAD
+    ).distinct()
+    found: dict[int, list[str]] = {}
+    for person in heads.only("id", "name", "department_id"):
+        keys = found.setdefault(person.department_id or 0, [])
+        keys.append(blind_index(court, str(person.id), kind="person"))
+        keys.append(blind_index(court, person.name, kind="name"))
+    return {key: tuple(i for i in values if i) for key, values in found.items()}
+
+
+def names_reviewer(report: MonthlyReport) -> bool:
+    """Any record of the report names a head of the report's department (not his own)."""
+    indexes = head_indexes(report.court, [report.department_id]).get(report.department_id or 0)
+    if not indexes:
+        return False
+    return any(names_as_subject(indexes, record) for record in report.records.all())
+
+
+def naming_reviewer_q(court: Court, reports: QuerySet[Any]) -> Q:
+    """Query form of names_reviewer: the Q keeping those of `reports` (MonthlyReport rows of
+    `court`) with a record naming a head of their department."""
+    department_ids = reports.order_by().values_list("department_id", flat=True).distinct()
+    query = NOTHING
+    for department_id, indexes in head_indexes(court, list(department_ids)).items():
+        for index in indexes:
+            query |= Q(department_id=department_id, records__named_indexes__contains=f" {index} ")
+    if query == NOTHING:
+        return NOTHING
+    return Q(pk__in=reports.model.objects.filter(court=court).filter(query).values("pk"))
+
+
+def goes_around_head(report: MonthlyReport) -> bool:
+    """Reviewed by the custodian instead of the department's head (the rule above)."""
+    return report.kind == "direct" or _filed_by_a_head(report) or names_reviewer(report)
+
+
+def may_see_direct_reports(actor: Actor) -> bool:
+    """Direct reports (直报) are the inspection office's and the president's."""
+    return actor.has(*COURT_REPORT_ROLES)
+
+
+def may_see_monthly_report(actor: Actor, report: MonthlyReport) -> bool:
+    """A report's row and status on the department pages: never one whose record names the
+    viewer, and a direct report only for the court-wide roles (and its reporter)."""
+    if not same_court(actor, report):
+        return False
+    own = actor.person is not None and report.person_id == actor.person.id
+    if report.kind == "direct" and not (own or may_see_direct_reports(actor)):
+        return False
+    return not any(names_actor(actor, record) for record in report.records.all())
+
+
+def monthly_reports_visible(actor: Actor, reports: _QS) -> _QS:
+    """Query form of may_see_monthly_report over `reports` (already of the actor's court)."""
+    if not may_see_direct_reports(actor):
+        mine = actor.person.id if actor.person is not None else 0
+        reports = reports.exclude(Q(kind="direct") & ~Q(person_id=mine))
+    return without_records_naming(actor, reports)
+
+
 def may_review_monthly_report(actor: Actor, report: MonthlyReport) -> bool:
-    """The head of the report's department reviews it; his own report goes to the custodian."""
+    """The head of the report's department reviews it; the custodian those that go around the
+    head (his own, direct reports, reports naming him) and never one naming himself."""
     if not same_court(actor, report) or actor.person is None:
         return False
-    if report.person_id == actor.person.id:
+    if report.person_id == actor.person.id or not may_see_monthly_report(actor, report):
         return False
-    if heads_department(actor, report.department_id):
-        return True
-    return actor.has(Role.CUSTODIAN) and _filed_by_a_head(report)
+    if goes_around_head(report):
+        return actor.has(Role.CUSTODIAN)
+    return heads_department(actor, report.department_id)
+
+
+def reviewable_monthly_reports(actor: Actor, reports: _QS) -> _QS:
+    """Query form of may_review_monthly_report over `reports` (any status)."""
+    if actor.person is None or actor.court is None:
+        return reports.none()
+    from mingjing.org.models import RoleAssignment
+
+    mine = reports.filter(court_id=actor.court.id).exclude(person_id=actor.person.id)
+    heads = RoleAssignment.objects.filter(court_id=actor.court.id, role=Role.DEPT_HEAD)
+    around = Q(kind="direct") | Q(person_id__in=heads.values("person_id"))
+    around |= naming_reviewer_q(actor.court, mine)
+    if actor.has(Role.CUSTODIAN):
+        scoped = mine.filter(around)
+    elif actor.has(Role.DEPT_HEAD) and actor.department_id is not None:
+        scoped = mine.filter(department_id=actor.department_id).exclude(around)
+    else:
+        return reports.none()
+    return monthly_reports_visible(actor, scoped)
 
 
 def _filed_by_a_head(report: MonthlyReport) -> bool:
