@@ -22,7 +22,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -184,10 +184,17 @@ def is_interview_case(reports: int, zero: int, court_reports: int, court_zero: i
 # --- queries ------------------------------------------------------------------------------
 
 
+def final_reports(court: Court, months: list[date]) -> QuerySet[MonthlyReport]:
+    """Regular reports that count (not a "so far" zero report still to be re-confirmed)."""
+    unconfirmed = Q(is_zero=True, zero_confirmed_at__isnull=True)
+    regular = MonthlyReport.objects.filter(court=court, kind=ReportKind.REGULAR, month__in=months)
+    return regular.exclude(unconfirmed)
+
+
 def _report_rows(court: Court, months: list[date]) -> dict[tuple[int | None, date], dict[str, Any]]:
     """(department_id, month) → {n, zero, on_time}, in one grouped query."""
     rows = (
-        MonthlyReport.objects.filter(court=court, kind=ReportKind.REGULAR, month__in=months)
+        final_reports(court, months)
         .order_by()
         .values("department_id", "month")
         .annotate(
@@ -207,9 +214,7 @@ def _department_states(court: Court, months: list[date]) -> dict[tuple[int | Non
 
 
 def _person_reports(court: Court, months: list[date]) -> dict[int, dict[date, bool]]:
-    rows = MonthlyReport.objects.filter(
-        court=court, kind=ReportKind.REGULAR, month__in=months
-    ).values_list("person_id", "month", "is_zero")
+    rows = final_reports(court, months).values_list("person_id", "month", "is_zero")
     result: dict[int, dict[date, bool]] = {}
     for person_id, month, is_zero in rows:
         result.setdefault(person_id, {})[month] = is_zero
@@ -320,8 +325,9 @@ def compliance_for(court: Court, *, end: date, months: int = 6) -> Compliance:
         streak_months=window,
         court_rates=_court_rates(departments, span),
         departments=departments,
-        court_reports=sum(r["n"] for (_d, m), r in data.reports.items() if m in window),
-        court_zero=sum(r["zero"] for (_d, m), r in data.reports.items() if m in window),
+        # The court's figures are the sums of the departments shown (totals = breakdown).
+        court_reports=sum(d.reports for d in departments),
+        court_zero=sum(d.zero for d in departments),
         contacts=sum(r["n"] for r in data.contacts.values()),
         contacts_late=sum(r["late"] for r in data.contacts.values()),
     )

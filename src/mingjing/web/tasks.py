@@ -99,7 +99,23 @@ def _monthly_task(actor: Actor) -> list[Task]:
     returned one, supplements (issue 10 point 2)."""
     from mingjing.reporting import obligations
 
-    return [_personal_task(owed) for owed in obligations.personal(actor)]
+    owed = [_personal_task(item) for item in obligations.personal(actor)]
+    return _zero_confirm_tasks(actor, reverse("reporting:personal")) + owed
+
+
+def _zero_confirm_tasks(actor: Actor, url: str) -> list[Task]:
+    """A "so far" zero report of an ended month waits for its re-confirmation."""
+    from mingjing.reporting.selectors import zero_confirmations_due
+
+    return [
+        Task(
+            gettext("确认 %(month)s 全月零报告") % {"month": f"{report.month:%Y-%m}"},
+            gettext("该月零报告是“截至目前”作出的；确认前该月不计为已报告。"),
+            f"{url}?month={report.month:%Y-%m}",
+            urgent=True,
+        )
+        for report in zero_confirmations_due(actor)
+    ]
 
 
 def _review_tasks(actor: Actor) -> list[Task]:
