@@ -19,7 +19,7 @@ from mingjing.reporting.services import current_month
 from mingjing.security.authn import totp_begin_enrolment, totp_verify
 from tests.conftest import SECRET_CONTENT, SECRET_SUBJECT, grant_role, login_as, make_record
 from tests.recording.conftest import form_data, form_time, submit_form
-from tests.reporting.helpers import file_report, review
+from tests.reporting.helpers import file_report, post_confirmed, review
 
 REASON = "核查举报线索：反映该案承办人受到请托，需核实记录"
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -61,7 +61,9 @@ def test_a_returned_report_tells_its_reporter_at_once(cast, client):
 def test_a_resubmitted_report_goes_back_to_the_head(cast, client):
     report = _return(client, cast)
     login_as(client, cast.staff)
-    response = client.post(reverse("reporting:personal_submit"), {"month": _month(), "zero": "on"})
+    response = client.post(
+        reverse("reporting:personal_submit"), {"month": _month(), "zero": "on", "affirm": "on"}
+    )
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == "submitted"
@@ -145,7 +147,7 @@ def test_a_late_contact_report_naming_the_custodian_skips_him(cast, client):
 def test_a_department_report_tells_the_inspection_office(cast, client):
     login_as(client, cast.head)
     url = reverse("reporting:department_submit", args=[cast.departments["civil"].id])
-    assert client.post(url, {"month": _month()}).status_code == 302
+    assert post_confirmed(client, url, {"month": _month()}).status_code == 302
     for user in (cast.custodian, cast.inspector):
         assert f"民事审判第一庭 已报送 {_month()} 部门月报告" in _list(client, user)
     assert not Notification.objects.filter(recipient=cast.staff).exists()
@@ -153,7 +155,8 @@ def test_a_department_report_tells_the_inspection_office(cast, client):
 
 def test_the_court_report_awaits_the_president_and_his_review_returns(cast, client):
     login_as(client, cast.inspector)
-    assert client.post(reverse("court_reporting:assemble"), {"month": _month()}).status_code == 302
+    response = post_confirmed(client, reverse("court_reporting:assemble"), {"month": _month()})
+    assert response.status_code == 302
     assert f"{_month()} 全院月度报告待您审查" in _list(client, cast.approver)
     home = client.get(reverse("web:home")).content.decode()
     assert "审查全院月度报告" in home  # and on his home page until he has

@@ -65,3 +65,20 @@ def review(user, report, *, approve: bool = True, reason: str = "", when=None):
     return services.monthly_report_review(
         actor=actor_for(user), report=report, approve=approve, reason=reason, now=when
     )
+
+
+def post_confirmed(client, url: str, data: dict):
+    """POST as the page's user does when a confirmation comes first (the department report,
+    the court assembly): the first POST shows the confirmation page, whose hidden fields
+    (the missing people it named, confirm) are sent back with the second."""
+    import re
+
+    page = client.post(url, data)
+    if page.status_code != 200:
+        return page
+    html = page.content.decode()
+    hidden = dict(
+        re.findall(r'<input type="hidden" name="(missing|confirm)" value="([^"]*)"', html)
+    )
+    assert "confirm" in hidden, "no confirmation step on the page"
+    return client.post(url, {**data, **hidden})

@@ -15,7 +15,7 @@ from mingjing.reporting import calendar
 from mingjing.reporting.models import DepartmentReport, MonthlyReport
 from mingjing.reporting.services import current_month
 from tests.conftest import login_as
-from tests.reporting.helpers import file_report, review
+from tests.reporting.helpers import file_report, post_confirmed, review
 
 NOW = current_month()
 PREVIOUS = calendar.previous_month(NOW)
@@ -94,12 +94,14 @@ def test_the_head_sees_earlier_reviews_and_department_reports(cast, client):
 def test_the_inspection_office_sees_received_department_reports_until_assembled(cast, client):
     login_as(client, cast.head)
     url = reverse("reporting:department_submit", args=[cast.departments["civil"].id])
-    assert client.post(url, {"month": _label(PREVIOUS)}).status_code == 302
+    assert post_confirmed(client, url, {"month": _label(PREVIOUS)}).status_code == 302
     page = _home(client, cast.inspector)
     assert f"{_label(PREVIOUS)} 部门月报告" in page
     assert "已收到 1 个部门的月报告" in page
     assert _link("court_reporting:month", PREVIOUS) in page
-    response = client.post(reverse("court_reporting:assemble"), {"month": _label(PREVIOUS)})
+    response = post_confirmed(
+        client, reverse("court_reporting:assemble"), {"month": _label(PREVIOUS)}
+    )
     assert response.status_code == 302
     page = _home(client, cast.inspector)
     assert "已收到 1 个部门的月报告" not in page
