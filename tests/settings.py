@@ -44,3 +44,9 @@ SECURE_SSL_REDIRECT = False
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = Path(tempfile.gettempdir()) / "mingjing-test-static"
 STATIC_ROOT.mkdir(exist_ok=True)
+
+# A second alias on the same test database, as a streaming replica would be in production
+# (mingjing/dbrouter.py). Replica reads stay off for the suite, whose tests run in one
+# transaction the mirror's own connection cannot see; tests/test_dbrouter.py turns them on.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+MINGJING_REPLICA_READS = False

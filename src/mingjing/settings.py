@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Notes writes, so that reads after them come from the primary (mingjing/dbrouter.py).
+    "mingjing.dbrouter.primary_after_write",
     "mingjing.security.middleware.ActorMiddleware",
     "mingjing.security.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -103,6 +105,19 @@ DATABASES = {
     if _database_url
     else sqlite_database(DATA_DIR / "mingjing.sqlite3")
 }
+# A PostgreSQL streaming replica for the report pages' reads (mingjing/dbrouter.py): writes,
+# the audit chain, sessions and accounts stay on the primary. Unset: everything on default.
+_replica_url = env_str("MINGJING_REPLICA_DATABASE_URL")
+if _replica_url:
+    if not _database_url:
+        raise ImproperlyConfigured(
+            "MINGJING_REPLICA_DATABASE_URL 需要同时设置 MINGJING_DATABASE_URL。"
+        )
+    DATABASES["replica"] = database_from_url(_replica_url, "MINGJING_REPLICA_DATABASE_URL")
+MINGJING_REPLICA_READS = bool(_replica_url)
+# After a write, the session reads from the primary for this long (replication lag).
+MINGJING_REPLICA_PIN_SECONDS = env_int("MINGJING_REPLICA_PIN_SECONDS", 10)
+DATABASE_ROUTERS = ["mingjing.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from mingjing.accounts.reauth import reauth_required
 from mingjing.accounts.throttle import limit_code_posts
+from mingjing.dbrouter import reads_from_replica
 from mingjing.reporting import calendar, compliance, court
 from mingjing.security import policy
 from mingjing.security.http import AuthedHttpRequest
@@ -40,6 +41,7 @@ def _back_to_month(month: date) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def month(request: AuthedHttpRequest) -> HttpResponse:
     actor = request.actor
     overview = court.court_month(actor, _month(request.GET))
@@ -56,6 +58,7 @@ def month(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def department_month(request: AuthedHttpRequest, department_id: int) -> HttpResponse:
     when = _month(request.GET)
     rows = court.department_month(request.actor, department_id, when)
@@ -134,6 +137,7 @@ def _compliance_context(request: AuthedHttpRequest, figures, end: date, months: 
 
 
 @login_required
+@reads_from_replica
 def court_compliance(request: AuthedHttpRequest) -> HttpResponse:
     end, months = _window(request)
     figures = compliance.court_compliance(request.actor, end=end, months=months)
@@ -142,6 +146,7 @@ def court_compliance(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def department_compliance(request: AuthedHttpRequest, department_id: int) -> HttpResponse:
     end, months = _window(request)
     figures, mine = compliance.department_compliance(
@@ -166,12 +171,14 @@ def _xlsx(request: AuthedHttpRequest, department_id: int | None) -> StreamingHtt
 
 
 @login_required
+@reads_from_replica
 @reauth_required
 def court_compliance_xlsx(request: AuthedHttpRequest) -> StreamingHttpResponse:
     return _xlsx(request, None)
 
 
 @login_required
+@reads_from_replica
 @reauth_required
 def department_compliance_xlsx(
     request: AuthedHttpRequest, department_id: int
