@@ -207,14 +207,18 @@ def _report_rows(court: Court, months: list[date]) -> dict[tuple[int | None, dat
 
 
 def _department_states(court: Court, months: list[date]) -> dict[tuple[int | None, date], str]:
-    rows = DepartmentReport.objects.filter(court=court, month__in=months).values_list(
-        "department_id", "month", "is_late"
+    rows = (
+        DepartmentReport.objects.filter(court=court, month__in=months)
+        .order_by()
+        .values_list("department_id", "month", "is_late")
     )
     return {(d, m): ("late" if late else "on_time") for d, m, late in rows}
 
 
 def _person_reports(court: Court, months: list[date]) -> dict[int, dict[date, bool]]:
-    rows = final_reports(court, months).values_list("person_id", "month", "is_zero")
+    # No ordering: the model's (by person, i.e. court and staff number) joined every person
+    # of the database to sort rows that only fill a dict (docs/scale.md).
+    rows = final_reports(court, months).order_by().values_list("person_id", "month", "is_zero")
     result: dict[int, dict[date, bool]] = {}
     for person_id, month, is_zero in rows:
         result.setdefault(person_id, {})[month] = is_zero
