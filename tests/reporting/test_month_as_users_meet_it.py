@@ -280,6 +280,12 @@ def test_a_staff_member_reports_a_record_directly_to_the_inspection_office(cast,
     response = head.get(this_month)
     assert response.status_code == 200 and response.context["view"].rows == []
     assert reverse("records:detail", args=[record.id]) not in response.content.decode()
+    # Nor does he read the record by reviewing his department: 404 on the record, and his
+    # records list still answers without it.
+    assert head.get(reverse("records:detail", args=[record.id])).status_code == 404
+    listing = head.get(reverse("records:list"))
+    assert listing.status_code == 200
+    assert reverse("records:detail", args=[record.id]) not in listing.content.decode()
     assert (
         head.post(
             reverse("reporting:review", args=[direct.id]), {"decision": "approve"}
@@ -288,6 +294,7 @@ def test_a_staff_member_reports_a_record_directly_to_the_inspection_office(cast,
     )
 
     custodian = login(cast.custodian)
+    assert custodian.get(reverse("records:detail", args=[record.id])).status_code == 200
     assert "直报督察室" in custodian.get(this_month).content.decode()
     assert approve(custodian, direct).status_code == 302
     direct.refresh_from_db()

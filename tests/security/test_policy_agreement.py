@@ -53,7 +53,35 @@ def world(cast):
         status=RecordStatus.SUBMITTED,
         sealed=b"",
     )
+    _send_one_direct(cast)
     return headless
+
+
+def _send_one_direct(cast):
+    """信息直报: one of the staff member's submitted department records goes straight to the
+    inspection office, so his head's department rules must leave it out."""
+    from django.utils import timezone
+
+    from mingjing.reporting.models import MonthlyReport
+
+    staff = cast.people["staff"]
+    record = Record.objects.filter(
+        recorder=staff, department=staff.department, status=RecordStatus.SUBMITTED
+    ).first()
+    assert record is not None
+    report = MonthlyReport.objects.create(
+        court=staff.court,
+        person=staff,
+        department=staff.department,
+        month=timezone.localdate().replace(day=1),
+        kind="direct",
+        status="submitted",
+        submitted_at=timezone.now(),
+    )
+    report.records.add(record)
+    head = actor_for(cast.head)
+    assert not policy.may_view_record_contents(head, record)
+    assert not policy.may_view_record_metadata(head, record)
 
 
 def actors(cast, headless):

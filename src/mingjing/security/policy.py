@@ -225,9 +225,25 @@ def may_view_record_contents(
         return True
     if record.status == "draft":
         return False
-    if actor.has(*CONTENT_ROLES_COURTWIDE) or _reviews_department(actor, record):
+    if actor.has(*CONTENT_ROLES_COURTWIDE):
+        return True
+    if _reviews_department(actor, record) and not sent_direct(record):
         return True
     return record.id in granted_ids
+
+
+def sent_direct(record: Record) -> bool:
+    """信息直报: the recorder sent the record straight to the inspection office, around his
+    department's review; his head no longer reads it by reviewing (docs/reporting.md)."""
+    return record.reports.filter(kind="direct").exists()
+
+
+def _record_reviewable_q(actor: Actor) -> Q:
+    """Query form of the content roles' part for records: as `_reviewable_q`, less the
+    records sent direct (`sent_direct`) for the head."""
+    if actor.has(*CONTENT_ROLES_COURTWIDE):
+        return Q()
+    return _reviewable_q(actor) & ~Q(reports__kind="direct")
 
 
 def record_contents_q(actor: Actor, *, granted_ids: Collection[int] = frozenset()) -> Q:
@@ -236,7 +252,7 @@ def record_contents_q(actor: Actor, *, granted_ids: Collection[int] = frozenset(
     if actor.person is None:
         return NOTHING
     submitted = ~Q(status="draft")
-    visible = Q(recorder_id=actor.person.id) | (submitted & _reviewable_q(actor))
+    visible = Q(recorder_id=actor.person.id) | (submitted & _record_reviewable_q(actor))
     if granted_ids:
         visible |= submitted & Q(id__in=granted_ids)
     return visible
@@ -261,7 +277,7 @@ def may_view_record_metadata(actor: Actor, record: Record) -> bool:
     departments = department_ids_for_counts(actor)
     if departments is None:
         return True
-    return record.department_id in departments
+    return record.department_id in departments and not sent_direct(record)
 
 
 def record_metadata_q(actor: Actor) -> Q:
@@ -270,8 +286,8 @@ def record_metadata_q(actor: Actor) -> Q:
         return NOTHING
     departments = department_ids_for_counts(actor)
     submitted = ~Q(status="draft")
-    if departments is not None:
-        submitted &= Q(department_id__in=departments)
+    if departments is not None:  # a department's view never shows what went direct
+        submitted &= Q(department_id__in=departments) & ~Q(reports__kind="direct")
     return Q(recorder_id=actor.person.id) | submitted
 
 
