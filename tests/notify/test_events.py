@@ -238,3 +238,17 @@ def test_a_return_through_the_service_notifies_too(cast):
     report = file_report(cast.staff2, zero=True, when=timezone.now(), month=current_month())
     review(cast.head, report, approve=False, reason="请核对")
     assert Notification.objects.filter(recipient=cast.staff2, kind="report-returned").count() == 1
+
+
+def test_a_resubmitted_report_naming_the_head_goes_to_the_custodian_not_to_him(cast, client):
+    make_record(cast.people["staff"], subject_person=cast.people["head"])
+    report = file_report(cast.staff, zero=False, when=timezone.now(), month=current_month())
+    review(cast.custodian, report, approve=False, reason="请补充处理情况")
+    login_as(client, cast.staff)
+    response = client.post(reverse("reporting:personal_submit"), {"month": _month()})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    assert "已重新报送，待审核" in _list(client, cast.custodian)
+    head_list = _list(client, cast.head)
+    assert "已重新报送" not in head_list and "通知" in head_list

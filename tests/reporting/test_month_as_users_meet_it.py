@@ -248,6 +248,11 @@ def test_a_report_naming_the_head_goes_around_him_to_the_custodian(cast, login):
         "summaries"
     ]
     assert summaries[0][1]["reported"] == 0
+    # His home page has no review task for it either; the custodian's has.
+    home = head.get(reverse("web:home"))
+    assert home.status_code == 200 and f"审核 {LAST_TEXT} 月报告" not in home.content.decode()
+    custodian_home = login(cast.custodian).get(reverse("web:home")).content.decode()
+    assert f"审核 {LAST_TEXT} 月报告" in custodian_home
 
     custodian = login(cast.custodian)
     page = custodian.get(department_url(cast)).content.decode()

@@ -138,9 +138,16 @@ def report_returned(*, person: Person, month: date, moment: datetime | None, url
 
 
 def report_resubmitted(
-    *, reviewers: Iterable[Person], month: date, report_id: int, moment: datetime | None, url: str
+    *,
+    reviewers: Iterable[Person],
+    month: date,
+    report_id: int,
+    moment: datetime | None,
+    url: str,
+    records: Iterable[Record] = (),
 ) -> int:
-    """A returned report came back: its reviewer must review it again."""
+    """A returned report came back: its reviewer must review it again (never one whom its
+    `records` name)."""
     with _site_language():
         title = _("有 1 份退回的 %(month)s 月报告已重新报送，待审核") % {"month": f"{month:%Y-%m}"}
     made = notify_people(
@@ -149,6 +156,7 @@ def report_resubmitted(
         kind="report-resubmitted",
         title=title,
         url=url,
+        records=records,
     )
     return len(made)
 

@@ -11,6 +11,7 @@ from mingjing.notify import events
 from mingjing.org.models import Person
 from mingjing.org.roles import Role
 from mingjing.reporting.models import CourtReport, DepartmentReport, MonthlyReport
+from mingjing.security import policy
 
 
 def _personal_url(report: MonthlyReport) -> str:
@@ -34,18 +35,24 @@ def returned(report: MonthlyReport) -> int:
 
 
 def resubmitted(report: MonthlyReport) -> int:
-    """The department's head reviews it again (the custodian, for a head's own report)."""
-    reviewers = list(
-        events.people_holding(
+    """Its reviewer reviews it again: the department's head, or the custodian when the report
+    goes around the head (his own, a direct report, one naming him: policy.goes_around_head),
+    never a person its records name."""
+    if policy.goes_around_head(report):
+        reviewers = events.people_holding(report.court, Role.CUSTODIAN)
+    else:
+        reviewers = events.people_holding(
             report.court, Role.DEPT_HEAD, department_id=report.department_id
         ).exclude(pk=report.person_id)
-    ) or list(events.people_holding(report.court, Role.CUSTODIAN))
+        if not reviewers.exists():  # a department without a head: the office takes it
+            reviewers = events.people_holding(report.court, Role.CUSTODIAN)
     return events.report_resubmitted(
-        reviewers=reviewers,
+        reviewers=reviewers.exclude(pk=report.person_id),
         month=report.month,
         report_id=report.pk,
         moment=report.submitted_at,
         url=_review_url(report),
+        records=report.records.all(),
     )
 
 

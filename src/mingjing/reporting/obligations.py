@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from mingjing.org.models import Court, RoleAssignment
+from mingjing.org.models import Court
 from mingjing.org.roles import Role
 from mingjing.records.models import Record
 from mingjing.reporting import calendar
@@ -182,22 +182,13 @@ def _missing(
 
 
 def pending_reviews(actor: Actor) -> list[MonthCount]:
-    """Reports awaiting his review, by month, any month: his department's (not his own), and
-    for the custodian the heads' own reports (which go to him)."""
+    """Reports awaiting his review, by month, any month, as the review rule decides
+    (policy.reviewable_monthly_reports): his department's, never his own nor one going around
+    him (naming him, direct); for the custodian, those that go around the heads."""
     if actor.person is None or actor.court is None:
         return []
-    waiting = MonthlyReport.objects.filter(
-        court=actor.court, status=PersonalStatus.SUBMITTED
-    ).exclude(person=actor.person)
-    heads = RoleAssignment.objects.filter(
-        person=OuterRef("person"), court=actor.court, role=Role.DEPT_HEAD
-    )
-    mine = waiting.none()
-    if actor.has(Role.DEPT_HEAD) and actor.department_id is not None:
-        mine = waiting.filter(department_id=actor.department_id)
-    if actor.has(Role.CUSTODIAN):
-        mine = mine | waiting.filter(Exists(heads))
-    return _by_month(mine)
+    waiting = MonthlyReport.objects.filter(court=actor.court, status=PersonalStatus.SUBMITTED)
+    return _by_month(policy.reviewable_monthly_reports(actor, waiting))
 
 
 def _by_month(reports: QuerySet) -> list[MonthCount]:
