@@ -318,3 +318,22 @@ def test_someone_elses_record_cannot_be_reported_directly(cast, login):
     )
     assert response.status_code == 200 and "请选择本月尚未报告的记录" in response.content.decode()
     assert not MonthlyReport.objects.exists()
+
+
+def test_a_report_naming_the_head_and_the_custodian_goes_to_the_approver(cast, login):
+    record_on(cast.people["staff2"], on(4), subject_person=cast.people["head"])
+    record_on(cast.people["staff2"], on(5), subject_person=cast.people["custodian"])
+    report = file(cast.staff2, zero=False, when=on(6))
+    review_url = reverse("reporting:review", args=[report.id])
+    for user in (cast.head, cast.custodian):
+        client = login(user)
+        assert f"审核 {LAST_TEXT} 月报告" not in client.get(reverse("web:home")).content.decode()
+        assert client.post(review_url, {"decision": "approve"}).status_code == 404
+    approver = login(cast.approver)
+    home = approver.get(reverse("web:home"))
+    assert home.status_code == 200 and f"审核 {LAST_TEXT} 月报告" in home.content.decode()
+    page = approver.get(department_url(cast))
+    assert page.status_code == 200 and review_url in page.content.decode()
+    assert approver.post(review_url, {"decision": "approve"}).status_code == 302
+    report.refresh_from_db()
+    assert report.status == "approved" and report.reviewed_by == cast.people["approver"]

@@ -1,5 +1,6 @@
 """The monthly reports' routing rule (issue 10 point 5) agrees with its query forms: for every
-cast member, every report — ordinary, naming the head, direct, a head's own, another court's."""
+cast member, every report — ordinary, naming the head, direct, a head's own, another court's,
+naming the head and the custodian."""
 
 from datetime import date
 
@@ -39,6 +40,14 @@ def reports(cast, world):  # noqa: F811
         _report(people["head"]),
         _report(people["deptadmin"], [make_record(people["deptadmin"])], kind="supplementary"),
         _report(people["other_court"]),
+        _report(
+            people["staff2"],
+            [
+                make_record(people["staff2"], subject_person=people["head"]),
+                make_record(people["staff2"], subject_person=people["custodian"]),
+            ],
+            kind="supplementary",
+        ),
     ]
 
 
@@ -74,3 +83,12 @@ def policy_actor(user):
     from mingjing.security.actor import actor_for
 
     return actor_for(user)
+
+
+def test_a_report_naming_the_head_and_the_custodian_goes_to_the_approver(cast, reports):
+    naming_both = reports[-1]
+    approver, custodian = policy_actor(cast.approver), policy_actor(cast.custodian)
+    assert policy.goes_around_head(naming_both) and policy.names_custodian(naming_both)
+    assert policy.may_review_monthly_report(approver, naming_both)
+    assert not policy.may_review_monthly_report(custodian, naming_both)
+    assert not policy.may_review_monthly_report(policy_actor(cast.head), naming_both)

@@ -37,9 +37,10 @@ def returned(report: MonthlyReport) -> int:
 def resubmitted(report: MonthlyReport) -> int:
     """Its reviewer reviews it again: the department's head, or the custodian when the report
     goes around the head (his own, a direct report, one naming him: policy.goes_around_head),
-    never a person its records name."""
+    the approver when it also names a custodian; never a person its records name."""
     if policy.goes_around_head(report):
-        reviewers = events.people_holding(report.court, Role.CUSTODIAN)
+        office = Role.APPROVER if policy.names_custodian(report) else Role.CUSTODIAN
+        reviewers = events.people_holding(report.court, office)
     else:
         reviewers = events.people_holding(
             report.court, Role.DEPT_HEAD, department_id=report.department_id

@@ -666,6 +666,21 @@ def heads_department(actor: Actor, department_id: int | None) -> bool:
 # no count (monthly_reports_visible), and a direct report is seen by the court-wide roles only.
 
 
+def names_custodian(report: MonthlyReport) -> bool:
+    """Any record of the report names a custodian: the approver takes it over when it goes
+    around the head (the custodian would review a report about himself)."""
+    indexes = custodian_indexes(report.court)
+    return any(names_as_subject(indexes, record) for record in report.records.all())
+
+
+def _naming_custodian_q(court: Court) -> Q:
+    """Query form of names_custodian over MonthlyReport rows of `court`."""
+    query = NOTHING
+    for index in custodian_indexes(court):
+        query |= Q(records__named_indexes__contains=f" {index} ")
+    return query
+
+
 def head_indexes(court: Court, department_ids: Iterable[int | None]) -> dict[int, tuple[str, ...]]:
     """{department id: subject indexes (person id and name) of its heads}, in one query."""
     from mingjing.org.models import Person
@@ -735,12 +750,15 @@ def monthly_reports_visible(actor: Actor, reports: _QS) -> _QS:
 
 def may_review_monthly_report(actor: Actor, report: MonthlyReport) -> bool:
     """The head of the report's department reviews it; the custodian those that go around the
-    head (his own, direct reports, reports naming him) and never one naming himself."""
+    head (his own, direct reports, reports naming him), and the approver those of them that
+    name a custodian; nobody one naming himself."""
     if not same_court(actor, report) or actor.person is None:
         return False
     if report.person_id == actor.person.id or not may_see_monthly_report(actor, report):
         return False
     if goes_around_head(report):
+        if names_custodian(report):
+            return actor.has(Role.APPROVER)
         return actor.has(Role.CUSTODIAN)
     return heads_department(actor, report.department_id)
 
@@ -755,8 +773,14 @@ def reviewable_monthly_reports(actor: Actor, reports: _QS) -> _QS:
     heads = RoleAssignment.objects.filter(court_id=actor.court.id, role=Role.DEPT_HEAD)
     around = Q(kind="direct") | Q(person_id__in=heads.values("person_id"))
     around |= naming_reviewer_q(actor.court, mine)
-    if actor.has(Role.CUSTODIAN):
-        scoped = mine.filter(around)
+    if actor.has(Role.CUSTODIAN, Role.APPROVER):
+        naming_custodian = Q(pk__in=mine.filter(_naming_custodian_q(actor.court)).values("pk"))
+        office = NOTHING
+        if actor.has(Role.CUSTODIAN):
+            office |= around & ~naming_custodian
+        if actor.has(Role.APPROVER):
+            office |= around & naming_custodian
+        scoped = mine.filter(office)
     elif actor.has(Role.DEPT_HEAD) and actor.department_id is not None:
         scoped = mine.filter(department_id=actor.department_id).exclude(around)
     else:
