@@ -23,7 +23,9 @@ def record_on_the_phone(phone) -> None:
     phone.get_by_label("过问内容").fill("打电话询问案件何时开庭")
     phone.get_by_label("涉及案件的案号").fill(CASE_NUMBER)
     phone.get_by_label("处理情况").fill("告知按程序办理，已如实记录")
-    phone.get_by_role("button", name="提交").tap()
+    phone.get_by_role("button", name="核对并提交").tap()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("确认提交记录")
+    phone.get_by_role("button", name="确认提交").tap()
     expect(phone.locator(".messages")).to_contain_text("记录已提交")
 
 
