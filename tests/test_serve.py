@@ -116,7 +116,8 @@ def test_serve_answers_with_production_settings_and_logs_each_request(served):
     with pytest.raises(urllib.error.HTTPError) as missing:
         urllib.request.urlopen(f"{base}/no-such-page", timeout=10)
     assert missing.value.code == 404
-    assert "Page not found at" not in missing.value.read().decode()
+    html = missing.value.read().decode()
+    assert "页面不存在" in html and "Page not found at" not in html
     server.terminate()
     log = server.communicate(timeout=30)[0]
     assert '"GET /healthz HTTP/1.1" 200' in log
