@@ -314,17 +314,25 @@ def direct_report_submit(
     records = list(unreported_records(person, month).filter(pk__in=record_ids))
     if not records or len(records) != len(set(record_ids)):
         raise ValidationError(_("请选择本月尚未报告的记录直报督察室。"))
+    report = _report_of_records(person, month, ReportKind.DIRECT, records, now)
+    _log(actor, "monthly_report.direct", report, request, records=len(records))
+    return report
+
+
+def _report_of_records(
+    person: Person, month: date, kind: str, records: list[Record], now: datetime
+) -> MonthlyReport:
+    """A report of `records` of its own (supplementary or direct), beside the regular one."""
     report = MonthlyReport.objects.create(
         court=person.court,
         person=person,
         department=person.department,
         month=month,
-        kind=ReportKind.DIRECT,
+        kind=kind,
         submitted_at=now,
         is_late=is_late(person.court, month, now),
     )
     report.records.set(records)
-    _log(actor, "monthly_report.direct", report, request, records=len(records))
     return report
 
 
@@ -339,16 +347,7 @@ def _file_supplementary(
 ) -> MonthlyReport:
     if zero or not pending:
         raise ValidationError(_("本月报告已提交，没有需要补充报告的新记录。"))
-    report = MonthlyReport.objects.create(
-        court=person.court,
-        person=person,
-        department=person.department,
-        month=month,
-        kind=ReportKind.SUPPLEMENTARY,
-        submitted_at=now,
-        is_late=is_late(person.court, month, now),
-    )
-    report.records.set(pending)
+    report = _report_of_records(person, month, ReportKind.SUPPLEMENTARY, pending, now)
     _log(actor, "monthly_report.supplement", report, request, records=len(pending))
     return report
 

@@ -6,7 +6,9 @@ Objects of another court are simply not found (404), never forbidden (403).
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Collection, Iterable
+from functools import reduce
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Q, QuerySet
@@ -154,13 +156,19 @@ def is_named_subject(actor: Actor, record: Record) -> bool:
     return names_as_subject(subject_indexes_of(actor), record)
 
 
+def naming_any_q(indexes: Iterable[str], *, prefix: str = "") -> Q:
+    """Query form of names_as_subject: rows (records, or through `prefix` what holds them)
+    naming any of `indexes`; NOTHING for none."""
+    queries = [Q(**{f"{prefix}named_indexes__contains": f" {index} "}) for index in indexes]
+    return reduce(operator.or_, queries) if queries else NOTHING
+
+
 def _naming(actor: Actor, *, prefix: str = "", keep_own: bool = True) -> Q | None:
     """The Q matching records that name the actor (None when he has no index)."""
-    query = Q()
-    for index in subject_indexes_of(actor):
-        query |= Q(**{f"{prefix}named_indexes__contains": f" {index} "})
-    if not query:
+    indexes = subject_indexes_of(actor)
+    if not indexes:
         return None
+    query = naming_any_q(indexes, prefix=prefix)
     if keep_own and actor.person is not None:
         query &= ~Q(**{f"{prefix}recorder_id": actor.person.id})
     return query
@@ -539,10 +547,7 @@ def screenable(actor: Actor, records: _QS) -> _QS:
     records = without_named_subject(actor, records, keep_own=False)
     if not screens_in_place_of_custodian(actor):
         return records
-    query = Q(pk__in=[])
-    for index in custodian_indexes(actor.court):
-        query |= Q(named_indexes__contains=f" {index} ")
-    return records.filter(query)
+    return records.filter(naming_any_q(custodian_indexes(actor.court)))
 
 
 def may_view_screening_outcome(actor: Actor, record: Record) -> bool:
@@ -673,14 +678,6 @@ def names_custodian(report: MonthlyReport) -> bool:
     return any(names_as_subject(indexes, record) for record in report.records.all())
 
 
-def _naming_custodian_q(court: Court) -> Q:
-    """Query form of names_custodian over MonthlyReport rows of `court`."""
-    query = NOTHING
-    for index in custodian_indexes(court):
-        query |= Q(records__named_indexes__contains=f" {index} ")
-    return query
-
-
 def head_indexes(court: Court, department_ids: Iterable[int | None]) -> dict[int, tuple[str, ...]]:
     """{department id: subject indexes (person id and name) of its heads}, in one query."""
     from mingjing.org.models import Person
@@ -774,7 +771,8 @@ def reviewable_monthly_reports(actor: Actor, reports: _QS) -> _QS:
     around = Q(kind="direct") | Q(person_id__in=heads.values("person_id"))
     around |= naming_reviewer_q(actor.court, mine)
     if actor.has(Role.CUSTODIAN, Role.APPROVER):
-        naming_custodian = Q(pk__in=mine.filter(_naming_custodian_q(actor.court)).values("pk"))
+        naming = naming_any_q(custodian_indexes(actor.court), prefix="records__")
+        naming_custodian = Q(pk__in=mine.filter(naming).values("pk"))
         office = NOTHING
         if actor.has(Role.CUSTODIAN):
             office |= around & ~naming_custodian
